@@ -1,0 +1,36 @@
+"""Fixtures shared by every suite: a real sandbox admin over gRPC, the app wired to it, and a CSRF-aware client."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from webapp import create_app
+from webapp.config import Settings
+from webapp.sandbox.server import start
+
+# Executions race through their phases so tests can watch them finish.
+FAST_CLOCK = {"queued_seconds": 0.3, "running_seconds": 0.6}
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory):
+    server = start(str(tmp_path_factory.mktemp("sandbox") / "admin.db"), **FAST_CLOCK)
+    yield server
+    server.stop(grace=None)
+
+
+@pytest.fixture
+def app(sandbox):
+    return create_app(Settings(admin_endpoint=sandbox.address, insecure=True, secret_key="test", call_timeout=5))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def csrf_token(html: str) -> str:
+    """The token a browser would post, read from the page like a browser reads it."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

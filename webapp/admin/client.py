@@ -1,0 +1,155 @@
+"""AdminClient: the domain calls this app makes to FlyteAdmin. The only place that touches gRPC stubs.
+
+Every call has a deadline, and every gRPC status is turned into an `errors.AdminError` here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from datetime import timezone
+from typing import Callable
+
+import grpc
+from flyteidl.admin import common_pb2, execution_pb2, launch_plan_pb2, project_pb2
+from flyteidl.core import identifier_pb2
+from flyteidl.core.execution_pb2 import WorkflowExecution
+from flyteidl.service import admin_pb2_grpc
+
+from webapp.admin import errors
+from webapp.admin.models import RESOURCE_TYPES, Entity, EntityRef, Execution, Input, Project
+
+NEWEST_FIRST = common_pb2.Sort(key="created_at", direction=common_pb2.Sort.DESCENDING)
+PAGE = 100
+KIND_OF_RESOURCE = {v: k for k, v in RESOURCE_TYPES.items()}
+
+
+class AdminClient:
+    def __init__(self, channel: grpc.Channel, endpoint: str, timeout: float,
+                 metadata: Callable[[], list[tuple[str, str]]] = list):
+        self._stub = admin_pb2_grpc.AdminServiceStub(channel)
+        self.endpoint = endpoint
+        self._timeout = timeout
+        self._metadata = metadata
+
+    def _call(self, method: str, request):
+        try:
+            return getattr(self._stub, method)(request, timeout=self._timeout, metadata=self._metadata())
+        except grpc.RpcError as error:
+            raise errors.from_rpc_error(error, self.endpoint) from error
+
+    # -- browsing ---------------------------------------------------------------------------------------
+
+    def list_projects(self) -> list[Project]:
+        response = self._call("ListProjects", project_pb2.ProjectListRequest(limit=PAGE))
+        return [
+            Project(p.id, p.name or p.id, p.description, tuple(d.id for d in p.domains))
+            for p in response.projects
+        ]
+
+    def project(self, project_id: str) -> Project:
+        for project in self.list_projects():
+            if project.id == project_id:
+                return project
+        raise errors.NotFound(f"no project named {project_id!r}", self.endpoint)
+
+    def entity_names(self, project: str, domain: str, kind: str) -> list[str]:
+        """Names of every task or launch plan in a project and domain, alphabetically."""
+        method = {"task": "ListTaskIds", "launchplan": "ListLaunchPlanIds"}[kind]
+        names, token = [], ""
+        while True:
+            response = self._call(method, common_pb2.NamedEntityIdentifierListRequest(
+                project=project, domain=domain, limit=PAGE, token=token))
+            names += [e.name for e in response.entities]
+            token = response.token
+            if not token or not response.entities:
+                return sorted(set(names))
+
+    # -- tasks and launch plans -------------------------------------------------------------------------
+
+    def entity(self, ref: EntityRef) -> Entity:
+        """A task or launch plan with its inputs; version `latest` means the most recently registered."""
+        if ref.version == "latest":
+            ref = EntityRef(ref.kind, ref.project, ref.domain, ref.name, self._latest_version(ref))
+        resource_id = identifier_pb2.Identifier(
+            resource_type=RESOURCE_TYPES[ref.kind], project=ref.project, domain=ref.domain,
+            name=ref.name, version=ref.version)
+        request = common_pb2.ObjectGetRequest(id=resource_id)
+        if ref.kind == "task":
+            task = self._call("GetTask", request)
+            return Entity(ref, _time(task.closure.created_at), _task_inputs(task))
+        plan = self._call("GetLaunchPlan", request)
+        workflow_inputs = {}
+        if plan.spec.fixed_inputs.literals:  # their types are only in the workflow's interface
+            workflow = self._call("GetWorkflow", common_pb2.ObjectGetRequest(id=plan.spec.workflow_id))
+            workflow_inputs = workflow.closure.compiled_workflow.primary.template.interface.inputs.variables
+        return Entity(ref, _time(plan.closure.created_at), _launch_plan_inputs(plan, workflow_inputs))
+
+    def _latest_version(self, ref: EntityRef) -> str:
+        method = {"task": "ListTasks", "launchplan": "ListLaunchPlans"}[ref.kind]
+        response = self._call(method, common_pb2.ResourceListRequest(
+            id=common_pb2.NamedEntityIdentifier(project=ref.project, domain=ref.domain, name=ref.name),
+            limit=1, sort_by=NEWEST_FIRST))
+        items = response.tasks if ref.kind == "task" else response.launch_plans
+        if not items:
+            raise errors.NotFound(f"no {ref.kind} named {ref.name!r} in {ref.project}/{ref.domain}", self.endpoint)
+        return items[0].id.version
+
+    # -- executions -------------------------------------------------------------------------------------
+
+    def create_execution(self, request: execution_pb2.ExecutionCreateRequest) -> str:
+        """Launches; answers the new execution's name."""
+        return self._call("CreateExecution", request).id.name
+
+    def execution(self, project: str, domain: str, name: str) -> Execution:
+        response = self._call("GetExecution", execution_pb2.WorkflowExecutionGetRequest(
+            id=_execution_id(project, domain, name)))
+        return _execution(response)
+
+    def execution_inputs(self, project: str, domain: str, name: str):
+        """The execution's inputs (defaults merged) as a LiteralMap."""
+        return self._call("GetExecutionData", execution_pb2.WorkflowExecutionGetDataRequest(
+            id=_execution_id(project, domain, name))).full_inputs
+
+
+def _execution_id(project, domain, name):
+    return identifier_pb2.WorkflowExecutionIdentifier(project=project, domain=domain, name=name)
+
+
+def _time(timestamp):
+    return timestamp.ToDatetime(tzinfo=timezone.utc) if timestamp.seconds else None
+
+
+def _task_inputs(task) -> tuple[Input, ...]:
+    variables = task.closure.compiled_task.template.interface.inputs.variables
+    return tuple(Input(name, var.type, var.description) for name, var in sorted(variables.items()))
+
+
+def _launch_plan_inputs(plan: launch_plan_pb2.LaunchPlan, workflow_inputs) -> tuple[Input, ...]:
+    parameters = plan.closure.expected_inputs.parameters or plan.spec.default_inputs.parameters
+    inputs = [
+        Input(name, p.var.type, p.var.description, required=p.required,
+              default=p.default if p.HasField("default") else None)
+        for name, p in parameters.items()
+    ]
+    inputs += [
+        Input(name, workflow_inputs[name].type, workflow_inputs[name].description, required=False, fixed=literal)
+        for name, literal in plan.spec.fixed_inputs.literals.items() if name in workflow_inputs
+    ]
+    return tuple(sorted(inputs, key=lambda i: i.name))
+
+
+def _execution(e: execution_pb2.Execution) -> Execution:
+    lp = e.spec.launch_plan
+    launched = EntityRef(KIND_OF_RESOURCE.get(lp.resource_type, "launchplan"), lp.project, lp.domain,
+                         lp.name, lp.version) if lp.name else None
+    closure = e.closure
+    duration = closure.duration.ToTimedelta() if closure.HasField("duration") else None
+    return Execution(
+        project=e.id.project, domain=e.id.domain, name=e.id.name,
+        phase=WorkflowExecution.Phase.Name(closure.phase),
+        launched=launched,
+        created_at=_time(closure.created_at), started_at=_time(closure.started_at),
+        updated_at=_time(closure.updated_at), duration=duration,
+        mode=execution_pb2.ExecutionMetadata.ExecutionMode.Name(e.spec.metadata.mode),
+        principal=e.spec.metadata.principal,
+        error=closure.error.message if closure.HasField("error") else "",
+    )

@@ -1,0 +1,73 @@
+"""Plain objects the adapter hands out, so views and templates never see protobufs.
+
+Types and literals stay flyteidl messages (`LiteralType`, `Literal`): the domain (webapp/flyte) works on them,
+and templates only ever see the form fields the domain builds from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flyteidl.core import identifier_pb2, literals_pb2, types_pb2
+
+TERMINAL_PHASES = frozenset({"SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"})
+
+# URL word -> what admin calls the entity
+RESOURCE_TYPES = {"task": identifier_pb2.TASK, "launchplan": identifier_pb2.LAUNCH_PLAN}
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+    description: str
+    domains: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    kind: str  # "task" or "launchplan"
+    project: str
+    domain: str
+    name: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input of a task or launch plan, with what admin knows about its value."""
+
+    name: str
+    type: types_pb2.LiteralType
+    description: str = ""
+    required: bool = True
+    default: literals_pb2.Literal | None = None
+    fixed: literals_pb2.Literal | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    ref: EntityRef
+    created_at: datetime | None
+    inputs: tuple[Input, ...]
+
+
+@dataclass(frozen=True)
+class Execution:
+    project: str
+    domain: str
+    name: str
+    phase: str
+    launched: EntityRef | None
+    created_at: datetime | None
+    started_at: datetime | None
+    updated_at: datetime | None
+    duration: timedelta | None
+    mode: str
+    principal: str
+    error: str = ""
+
+    @property
+    def terminal(self) -> bool:
+        return self.phase in TERMINAL_PHASES
