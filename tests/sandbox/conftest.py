@@ -11,7 +11,7 @@ from webapp.sandbox.server import start
 # Long enough that nothing finishes during a test that does not wait for it.
 SLOW_CLOCK = {"queued_seconds": 600.0, "running_seconds": 600.0}
 # Short enough for a test to watch every phase go by.
-FAST_CLOCK = {"queued_seconds": 0.4, "running_seconds": 0.4}
+FAST_CLOCK = {"queued_seconds": 0.5, "running_seconds": 0.5}
 
 
 @pytest.fixture

@@ -59,8 +59,9 @@ def _answers(method):
 
 def _unimplemented(name: str):
     def call(self, request, context):
-        context.abort(grpc.StatusCode.UNIMPLEMENTED, f"{name} is not implemented by the Flyte Launch sandbox")
+        raise AdminError(grpc.StatusCode.UNIMPLEMENTED, f"{name} is not implemented by the Flyte Launch sandbox")
 
+    call.__name__ = name
     return call
 
 
