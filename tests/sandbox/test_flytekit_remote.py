@@ -15,7 +15,7 @@ pytest.importorskip("flytekit")
 from flyteidl.admin import execution_pb2  # noqa: E402
 from flyteidl.core import identifier_pb2  # noqa: E402
 from flyteidl.core.execution_pb2 import WorkflowExecution  # noqa: E402
-from flytekit import task  # noqa: E402
+from flytekit import task, workflow  # noqa: E402
 from flytekit.configuration import Config, ImageConfig, SerializationSettings  # noqa: E402
 from flytekit.remote import FlyteRemote  # noqa: E402
 
@@ -28,6 +28,11 @@ PROJECT, DOMAIN = "flytesnacks", "development"
 @task
 def scale(x: int, factor: float) -> float:
     return x * factor
+
+
+@workflow
+def scaled(x: int, factor: float = 2.0) -> float:
+    return scale(x=x, factor=factor)
 
 
 @pytest.fixture
@@ -65,12 +70,17 @@ def test_flytekit_registers_fetches_and_runs_a_task(remote, sandbox):
     )
     assert dict(data.full_inputs.literals) == {"x": literal(3, int), "factor": literal(1.5, float)}
 
-    deadline = time.monotonic() + 20
+    execution = _synced_until_done(remote, execution)
+    assert execution.closure.phase == WorkflowExecution.SUCCEEDED
+    assert execution.inputs["x"] == 3
+
+
+def _synced_until_done(remote, execution, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
     while not execution.is_done and time.monotonic() < deadline:
         time.sleep(0.1)
         execution = remote.sync(execution)
-    assert execution.closure.phase == WorkflowExecution.SUCCEEDED
-    assert execution.inputs["x"] == 3
+    return execution
 
 
 @pytest.mark.timeout(60)
@@ -87,3 +97,20 @@ def test_flytekit_accepts_a_repeated_registration_and_a_taken_execution_name(rem
     second = remote.execute(flyte_task, inputs={"x": 1, "factor": 2.0}, execution_name="named-run", wait=False)
     assert second.id == first.id
     assert "Execution with Execution ID named-run already exists" in caplog.text
+
+
+
+@pytest.mark.timeout(60)
+def test_flytekit_registers_a_workflow_and_runs_its_default_launch_plan(remote, sandbox):
+    remote.register_workflow(scaled, serialization_settings=_settings(), version="v1")  # task, workflow, launch plan
+    launch_plan = remote.fetch_launch_plan(name=scaled.name, version="v1")
+    assert launch_plan.default_inputs.parameters["factor"].default is not None
+    assert launch_plan.default_inputs.parameters["x"].required
+
+    execution = remote.execute(launch_plan, inputs={"x": 4}, wait=False)
+    data = stub_for(sandbox).GetExecutionData(
+        execution_pb2.WorkflowExecutionGetDataRequest(id=execution.id.to_flyte_idl()), timeout=10
+    )
+    assert dict(data.full_inputs.literals) == {"x": literal(4, int), "factor": literal(2.0, float)}
+    execution = _synced_until_done(remote, execution)
+    assert execution.closure.phase == WorkflowExecution.SUCCEEDED
