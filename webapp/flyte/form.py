@@ -1,39 +1,66 @@
-"""The launch form model: entity inputs -> fields, and posted fields -> a LiteralMap (or fields with errors).
+"""The launch form model: a tree of fields built from the inputs' types and what was posted.
 
-Field names are paths (`inputs.<name>`), so what a browser posts maps straight back to the input it fills.
-Whatever the person typed is kept in the field, valid or not, so a form that comes back loses nothing.
+Field names are paths (`inputs.p.inner.b.2`), so one routine reads any depth. Two functions do all the work:
+- `flatten` turns plain values into the flat `{path: text}` a browser would post (defaults, relaunch, links);
+- `build` turns posted text into the field tree, parsing every node into its plain value on the way and
+  putting any error next to the node it belongs to. Whatever was typed stays in the tree, valid or not.
+
+Names with a `$` are the form's own controls: `$count` of list items, `$key` of a map entry, `$none` of an
+optional, `$variant` of a union, `$mode` / `$json` of a struct edited as JSON, and `$action` of a button.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 from flyteidl.core import literals_pb2, types_pb2
 
 from webapp.admin.models import Input
-from webapp.flyte import kinds
+from webapp.flyte import kinds, schema
 
 PREFIX = "inputs."
-SCALAR_WIDGETS = {"integer", "float", "string", "boolean"}
+ACTION = "$action"
+LEAF_WIDGETS = {"integer", "float", "string", "boolean", "datetime", "duration", "binary", "enum", "blob",
+                "schema", "structured_dataset", "none"}
+MISSING = object()  # a node left empty: required ones get an error, others fall back to their default
 
 
 @dataclass
 class Field:
-    name: str
     path: str
-    widget: str  # integer | float | string | boolean | list | json: picks templates/launch/widgets/_<widget>.html
+    label: str
+    widget: str  # picks templates/launch/widgets/_<widget>.html
     type_text: str
-    description: str
-    required: bool
-    value: str
+    description: str = ""
+    required: bool = True
+    value: str = ""  # the text of a leaf widget
+    children: list["Field"] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)  # enum values, union variants
+    chosen: str = ""  # union: the variant's index; struct: "json" when edited as JSON
+    note: str = ""  # how the value was understood, e.g. a datetime in UTC
     origin: str = ""  # "default" or "fixed": where the shown value comes from
     error: str = ""
+    pasteable: bool = False  # a list of single-box items, which also takes "1, 2, 3" typed in one box
+
+    @property
+    def id(self) -> str:
+        """The HTML id; an optional or union wraps a child at the same path, so it gets its own suffix."""
+        suffix = "-" + self.widget if self.widget in ("optional", "union") else ""
+        return "f-" + self.path.replace(".", "-").replace("$", "") + suffix
+
+    @property
+    def leaf(self) -> bool:
+        return self.widget in LEAF_WIDGETS or self.widget == "json"
 
     @property
     def fixed(self) -> bool:
         return self.origin == "fixed"
+
+    @property
+    def has_error(self) -> bool:
+        return bool(self.error) or any(c.has_error for c in self.children)
 
 
 def widget_for(lt: types_pb2.LiteralType) -> str:
@@ -41,10 +68,16 @@ def widget_for(lt: types_pb2.LiteralType) -> str:
         kind = kinds.kind_of(lt).name
     except kinds.InvalidValue:
         return "json"
-    if kind in SCALAR_WIDGETS:
+    if kind in LEAF_WIDGETS:
         return kind
-    if kind == "collection" and widget_for(lt.collection_type) in SCALAR_WIDGETS:
+    if kind == "collection":
         return "list"
+    if kind == "map":
+        return "map"
+    if kind == "struct":
+        return "struct" if schema.fields(lt) else "json"
+    if kind == "union":
+        return "optional" if _optional_of(lt) is not None else "union"
     return "json"
 
 
@@ -55,56 +88,309 @@ def type_text(lt: types_pb2.LiteralType) -> str:
         return "unknown type"
 
 
-def text_of(lt: types_pb2.LiteralType, literal: literals_pb2.Literal) -> str:
-    """A literal as its widget shows it."""
+def _optional_of(lt: types_pb2.LiteralType) -> types_pb2.LiteralType | None:
+    """T for a union of exactly T and None, which is shown as T with a None switch."""
+    variants = lt.union_type.variants
+    others = [v for v in variants if not (v.HasField("simple") and v.simple == types_pb2.NONE)]
+    return others[0] if len(variants) == 2 and len(others) == 1 else None
+
+
+# -- plain values -> what a browser posts ------------------------------------------------------------------
+
+
+def flatten(lt: types_pb2.LiteralType, path: str, value) -> dict[str, str]:
+    """The posted form that shows `value` (a plain value, as `kinds.to_value` gives)."""
     widget = widget_for(lt)
-    value = kinds.to_value(lt, literal)
+    if widget == "list":
+        out = {path + ".$count": str(len(value))}
+        for index, item in enumerate(value):
+            out.update(flatten(lt.collection_type, f"{path}.{index}", item))
+        return out
+    if widget == "map":
+        out = {path + ".$count": str(len(value))}
+        for index, (key, item) in enumerate(value.items()):
+            out[f"{path}.{index}.$key"] = str(key)
+            out.update(flatten(lt.map_value_type, f"{path}.{index}", item))
+        return out
+    if widget == "struct":
+        out = {}
+        for f in schema.fields(lt):
+            if f.name in value:
+                out.update(flatten(f.type, f"{path}.{f.name}", value[f.name]))
+        return out
+    if widget == "optional":
+        return {path + ".$none": "true"} if value is None else flatten(_optional_of(lt), path, value)
+    if widget == "union":
+        index, canonical = kinds.UnionKind().variant(lt, value)
+        return {path + ".$variant": str(index), **flatten(lt.union_type.variants[index], path, value)}
+    return {path: leaf_text(widget, value)}
+
+
+def leaf_text(widget: str, value) -> str:
     if widget == "boolean":
         return "true" if value else ""
-    if widget in SCALAR_WIDGETS:
-        return repr(value) if isinstance(value, float) else str(value)
-    if widget == "list" and widget_for(lt.collection_type) != "string":
-        return ", ".join(text_of(lt.collection_type, item) for item in literal.collection.literals)
-    return json.dumps(value, indent=2 if widget == "json" else None, default=str)
+    if widget == "datetime":
+        return kinds.format_datetime(kinds.parse_datetime(value))
+    if widget == "duration":
+        return kinds.format_duration(kinds.parse_duration(value))
+    if widget == "float":
+        return repr(float(value))
+    if widget == "binary":
+        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    if widget == "json":
+        return json.dumps(value, indent=2, default=str)
+    return "" if value is None else str(value)
 
 
-def build(inputs: tuple[Input, ...], posted: Mapping[str, str] | None = None,
-          literals: Mapping[str, literals_pb2.Literal] | None = None) -> list[Field]:
-    """Fields for every input, showing what was posted, else the given literals, else defaults and fixed values."""
-    fields = []
+def flatten_literals(inputs: tuple[Input, ...], literals: Mapping[str, literals_pb2.Literal]) -> dict[str, str]:
+    out = {}
     for i in inputs:
-        origin = "fixed" if i.fixed else ("default" if i.default else "")
-        literal = literals.get(i.name) if literals is not None else (i.fixed or i.default)
-        value = text_of(i.type, literal) if literal is not None else ""
-        if posted is not None and not i.fixed:
-            value = posted.get(PREFIX + i.name, "")
-        fields.append(Field(i.name, PREFIX + i.name, widget_for(i.type), type_text(i.type), i.description,
-                            i.required, value, origin))
-    return fields
+        if i.name in literals:
+            out.update(flatten(i.type, PREFIX + i.name, kinds.to_value(i.type, literals[i.name])))
+    return out
+
+
+# -- what a browser posts -> fields and plain values -------------------------------------------------------
+
+
+class _Posted:
+    """The posted form as a dict we may edit (list actions renumber items); `action` is the button pressed."""
+
+    def __init__(self, posted: Mapping[str, str]):
+        self.values = {k: posted[k] for k in posted}
+        self.action = self.values.pop(ACTION, "")
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.values.get(name, default)
+
+    def count(self, path: str) -> int:
+        try:
+            return max(0, int(self.get(path + ".$count", "0")))
+        except ValueError:
+            return 0
+
+    def take(self, prefix: str) -> dict[str, str]:
+        """Removes and answers every posted name under `prefix`, keyed by the rest of the name."""
+        taken = {k[len(prefix):]: v for k, v in self.values.items() if k == prefix or k.startswith(prefix + ".")}
+        for rest in taken:
+            del self.values[prefix + rest]
+        return taken
+
+    def put(self, prefix: str, taken: dict[str, str]) -> None:
+        self.values.update({prefix + rest: v for rest, v in taken.items()})
+
+    def apply_list_action(self, path: str) -> None:
+        """Add, remove or move an item of the list (or map) at `path`, if that is what the button asked."""
+        verb, _, target = self.action.partition(":")
+        count = self.count(path)
+        if verb == "add" and target == path:
+            self.values[path + ".$count"] = str(count + 1)
+            return
+        parent, _, index = target.rpartition(".")
+        if parent != path or not index.isdigit() or int(index) >= count:
+            return
+        i = int(index)
+        if verb == "remove":
+            self.take(target)
+            for j in range(i + 1, count):
+                self.put(f"{path}.{j - 1}", self.take(f"{path}.{j}"))
+            self.values[path + ".$count"] = str(count - 1)
+        elif verb in ("up", "down") and 0 <= (other := i - 1 if verb == "up" else i + 1) < count:
+            mine, theirs = self.take(f"{path}.{i}"), self.take(f"{path}.{other}")
+            self.put(f"{path}.{other}", mine)
+            self.put(f"{path}.{i}", theirs)
+
+
+def build(lt: types_pb2.LiteralType, path: str, label: str, posted: _Posted, required: bool = True,
+          description: str = "") -> tuple[Field, object]:
+    """The field for one node and its plain value (MISSING when left empty), errors set on the way."""
+    widget = widget_for(lt)
+    node = Field(path, label, widget, type_text(lt), description, required)
+    try:
+        value = _BUILDERS.get(widget, _leaf)(lt, node, posted)
+    except kinds.InvalidValue as error:
+        node.error, value = str(error), MISSING
+    if value is MISSING and required and not node.has_error:
+        node.error = "a value is required"
+    return node, value
+
+
+def _leaf(lt, node: Field, posted: _Posted):
+    node.value = posted.get(node.path)
+    if node.widget == "enum":
+        node.options = list(lt.enum_type.values)
+    elif node.widget == "blob":
+        node.note = f"format: {lt.blob.format}" if lt.blob.format else ""
+    elif node.widget == "structured_dataset":
+        node.note = f"format: {lt.structured_dataset_type.format}" if lt.structured_dataset_type.format else ""
+    if node.widget == "none":
+        return None
+    if node.widget == "boolean":
+        return node.value == "true"  # an unticked box posts nothing
+    if node.widget == "json":
+        if not node.value.strip():
+            return MISSING
+        try:
+            value = json.loads(node.value)
+        except json.JSONDecodeError as error:
+            raise kinds.InvalidValue(f"not valid JSON: {error}") from None
+        kinds.plain(lt, value)  # check it fits the type
+        return value
+    if node.value == "" and node.widget != "string":
+        return MISSING
+    value = kinds.plain(lt, node.value)
+    if node.widget == "datetime":
+        node.note = f"{kinds.format_datetime(value)} (UTC)"
+    elif node.widget == "duration":
+        node.note = kinds.format_duration(value)
+    return value
+
+
+def _list(lt, node: Field, posted: _Posted):
+    node.pasteable = widget_for(lt.collection_type) in LEAF_WIDGETS
+    paste = posted.values.pop(node.path + ".$paste", "").strip()
+    if paste:  # a pasted list ("1, 2, 3" or JSON) replaces the items
+        items = kinds.parse_list_text(paste)
+        posted.take(node.path)
+        posted.values[node.path + ".$count"] = str(len(items))
+        for index, item in enumerate(items):
+            posted.values[f"{node.path}.{index}"] = item if isinstance(item, str) else json.dumps(item)
+    posted.apply_list_action(node.path)
+    values = []
+    for index in range(posted.count(node.path)):
+        child, value = build(lt.collection_type, f"{node.path}.{index}", f"item {index + 1}", posted)
+        node.children.append(child)
+        values.append(value)
+    return MISSING if node.has_error else values
+
+
+def _map(lt, node: Field, posted: _Posted):
+    posted.apply_list_action(node.path)
+    key_type = types_pb2.LiteralType(simple=types_pb2.INTEGER if schema.has_integer_keys(lt) else types_pb2.STRING)
+    values = {}
+    for index in range(posted.count(node.path)):
+        entry_path = f"{node.path}.{index}"
+        key_field, key = build(key_type, entry_path + ".$key", "key", posted)
+        value_field, value = build(lt.map_value_type, entry_path, "value", posted)
+        entry = Field(entry_path, f"entry {index + 1}", "entry", "", children=[key_field, value_field])
+        if key is not MISSING and key in values:
+            key_field.error = f"duplicate key {key!r}"
+        node.children.append(entry)
+        values[key] = value
+    return MISSING if node.has_error else values
+
+
+def _struct(lt, node: Field, posted: _Posted):
+    verb, _, target = posted.action.partition(":")
+    switching = verb if target == node.path else ""
+    mode, text = node.path + ".$mode", node.path + ".$json"
+    if switching == "json":  # the fields' current values become the JSON to edit
+        _, value = _struct_fields(lt, Field(node.path, "", "struct", ""), posted)
+        posted.values[text] = json.dumps({} if value is MISSING else value, indent=2, default=str)
+        posted.values[mode] = "json"
+    if posted.get(mode) == "json":
+        node.chosen, node.value = "json", posted.get(text)
+        value = kinds.plain(lt, node.value or "{}")
+        if switching != "fields":
+            return value
+        posted.values.update(flatten(lt, node.path, value))  # back to fields, filled from the JSON
+        del posted.values[mode]
+        node.chosen, node.value = "", ""
+    return _struct_fields(lt, node, posted)[1]
+
+
+def _struct_fields(lt, node: Field, posted: _Posted):
+    values = {}
+    for f in schema.fields(lt):
+        child, value = build(f.type, f"{node.path}.{f.name}", f.name, posted,
+                             required=f.required and not f.has_default, description=f.description)
+        node.children.append(child)
+        if value is not MISSING:
+            values[f.name] = value
+        elif f.has_default:
+            values[f.name] = f.default
+    return node, (MISSING if node.has_error else values)
+
+
+def _optional(lt, node: Field, posted: _Posted):
+    child, value = build(_optional_of(lt), node.path, node.label, posted, required=False)
+    node.children.append(child)
+    if posted.get(node.path + ".$none") == "true":
+        node.chosen = "none"
+        _clear_errors(child)  # whatever is typed there is kept but not sent
+        return None
+    return MISSING if child.has_error else value
+
+
+def _clear_errors(node: Field) -> None:
+    node.error = ""
+    for child in node.children:
+        _clear_errors(child)
+
+
+def _union(lt, node: Field, posted: _Posted):
+    variants = lt.union_type.variants
+    node.options = [type_text(v) for v in variants]
+    chosen = posted.get(node.path + ".$variant", "0")
+    index = int(chosen) if chosen.isdigit() and int(chosen) < len(variants) else 0
+    node.chosen = str(index)
+    child, value = build(variants[index], node.path, node.options[index], posted)
+    node.children.append(child)
+    if value is MISSING or child.has_error:
+        return MISSING
+    return value
+
+
+_BUILDERS = {"list": _list, "map": _map, "struct": _struct, "optional": _optional, "union": _union}
+
+
+def _origin(i: Input) -> str:
+    return "fixed" if i.fixed else ("default" if i.default else "")
+
+
+def tree(inputs: tuple[Input, ...], posted: Mapping[str, str] | None = None) -> tuple[list[Field], dict]:
+    """Every input's field tree and the plain values parsed from the posted form.
+
+    With nothing posted, the form shows the defaults and fixed values. Fixed inputs are never read from the
+    post: admin adds them itself and refuses them from us.
+    """
+    fixed = flatten_literals(inputs, {i.name: i.fixed for i in inputs if i.fixed})
+    defaults = flatten_literals(inputs, {i.name: i.default for i in inputs if i.default})
+    posted = _Posted({**(defaults if posted is None else posted), **fixed})
+    verb, _, target = posted.action.partition(":")
+    if verb == "reset":  # back to the launch plan's default
+        posted.take(target)
+        posted.put(target, {k[len(target):]: v for k, v in defaults.items() if k == target or k.startswith(target + ".")})
+    fields, values = [], {}
+    for i in inputs:
+        node, value = build(i.type, PREFIX + i.name, i.name, posted, required=i.required and not i.fixed,
+                            description=i.description)
+        node.origin = _origin(i)
+        fields.append(node)
+        if value is not MISSING and not i.fixed:
+            values[i.name] = value
+    return fields, values
 
 
 def parse(inputs: tuple[Input, ...], posted: Mapping[str, str]) -> tuple[literals_pb2.LiteralMap | None, list[Field]]:
     """The LiteralMap to launch with, or None and the fields with an error beside each bad one."""
-    fields = build(inputs, posted)
+    fields, values = tree(inputs, posted)
     literals = {}
-    for i, field in zip(inputs, fields):
-        if field.fixed:
-            continue  # admin adds fixed inputs itself and refuses them from us
-        if field.value == "" and field.widget not in ("string", "boolean"):
-            if i.required:
-                field.error = "a value is required"
-            continue  # an empty optional input takes its default on the admin side
-        try:
-            value = field.value
-            if field.widget == "json":
-                value = json.loads(value)
-            elif field.widget == "boolean":
-                value = value == "true"  # an unticked checkbox posts nothing
-            literals[i.name] = kinds.to_literal(i.type, value)
-        except json.JSONDecodeError as error:
-            field.error = f"not valid JSON: {error}"
-        except kinds.InvalidValue as error:
-            field.error = str(error)
-    if any(f.error for f in fields):
+    for i, f in zip(inputs, fields):
+        if i.name in values and not f.has_error:
+            try:
+                literals[i.name] = kinds.to_literal(i.type, values[i.name])
+            except kinds.InvalidValue as error:
+                f.error = str(error)
+    if any(f.has_error for f in fields):
         return None, fields
     return literals_pb2.LiteralMap(literals=literals), fields
+
+
+def shown(inputs: tuple[Input, ...], literals: Mapping[str, literals_pb2.Literal]) -> list[Field]:
+    """Read-only fields showing the given literals (an execution's inputs), each value as compact JSON."""
+    return [
+        Field(PREFIX + i.name, i.name, "json", type_text(i.type), i.description,
+              value=json.dumps(kinds.to_value(i.type, literals[i.name]), default=str, ensure_ascii=False))
+        for i in inputs if i.name in literals
+    ]

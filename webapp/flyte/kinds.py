@@ -1,8 +1,14 @@
 """The type system: one unit per Flyte type kind, converting plain values to `Literal`s and back.
 
-A plain value is what JSON or YAML gives (int, float, str, bool, None, list, dict) plus a few Python types
-(datetime, timedelta, bytes). Form widgets, execFile YAML and shared links all go through these units, so
-each kind's rules live in exactly one place.
+A plain value is what JSON or YAML gives (int, float, str, bool, None, list, dict) plus datetime, timedelta and
+bytes. Form widgets, execFile YAML and shared links all go through these units, so each kind's rules live in
+exactly one place.
+
+Each unit has three duties:
+- `plain(lt, value, strict)` checks a value and gives its canonical Python form (what msgpack packs inside a
+  dataclass). `strict` refuses coercions such as "5" for an int, so that unions pick the variant a value *is*;
+- `literal(lt, canonical)` wraps a canonical value into a Literal;
+- `to_value(lt, literal)` reads a literal back into a plain value.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ import msgpack
 from flyteidl.core import literals_pb2 as L
 from flyteidl.core import types_pb2 as T
 from google.protobuf import json_format, struct_pb2
+
+from webapp.flyte import schema
 
 Simple = T.SimpleType
 
@@ -32,12 +40,16 @@ def _primitive(**kwargs) -> L.Literal:
 
 
 class Kind:
-    """How one kind of LiteralType reads plain values and literals. `strict` refuses coercions (unions)."""
-
     name = ""
 
-    def to_literal(self, lt: T.LiteralType, value, strict: bool = False) -> L.Literal:
+    def plain(self, lt: T.LiteralType, value, strict: bool = False):
         raise NotImplementedError
+
+    def literal(self, lt: T.LiteralType, value) -> L.Literal:
+        raise NotImplementedError
+
+    def to_literal(self, lt: T.LiteralType, value, strict: bool = False) -> L.Literal:
+        return self.literal(lt, self.plain(lt, value, strict))
 
     def to_value(self, lt: T.LiteralType, literal: L.Literal):
         raise NotImplementedError
@@ -49,15 +61,16 @@ class Kind:
 class Integer(Kind):
     name = "integer"
 
-    def to_literal(self, lt, value, strict=False):
-        if isinstance(value, bool) or (strict and not isinstance(value, int)):
-            raise InvalidValue(f"expected an integer, got {value!r}")
-        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+    def plain(self, lt, value, strict=False):
+        if isinstance(value, str) and not strict and re.fullmatch(r"\s*[-+]?\d+\s*", value):
             value = int(value)
-        if not isinstance(value, int):
+        if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidValue(f"expected an integer, got {value!r}")
         if not -(2**63) <= value < 2**63:
             raise InvalidValue(f"{value} does not fit in a 64-bit integer")
+        return value
+
+    def literal(self, lt, value):
         return _primitive(integer=value)
 
     def to_value(self, lt, literal):
@@ -70,13 +83,16 @@ class Integer(Kind):
 class Float(Kind):
     name = "float"
 
-    def to_literal(self, lt, value, strict=False):
-        if isinstance(value, bool) or (strict and not isinstance(value, (int, float))):
+    def plain(self, lt, value, strict=False):
+        if isinstance(value, bool) or (strict and not isinstance(value, float)):
             raise InvalidValue(f"expected a number, got {value!r}")
         try:
-            return _primitive(float_value=float(value))
+            return float(value)
         except (TypeError, ValueError):
             raise InvalidValue(f"expected a number, got {value!r}") from None
+
+    def literal(self, lt, value):
+        return _primitive(float_value=value)
 
     def to_value(self, lt, literal):
         return literal.scalar.primitive.float_value
@@ -88,11 +104,14 @@ class Float(Kind):
 class String(Kind):
     name = "string"
 
-    def to_literal(self, lt, value, strict=False):
-        if not isinstance(value, str):
-            if strict or value is None or isinstance(value, (list, dict)):
-                raise InvalidValue(f"expected text, got {value!r}")
-            value = str(value)
+    def plain(self, lt, value, strict=False):
+        if isinstance(value, str):
+            return value
+        if strict or value is None or isinstance(value, (list, dict, bytes)):
+            raise InvalidValue(f"expected text, got {value!r}")
+        return str(value)
+
+    def literal(self, lt, value):
         return _primitive(string_value=value)
 
     def to_value(self, lt, literal):
@@ -109,13 +128,16 @@ FALSE_WORDS = {"false", "no", "off", "0", "n"}
 class Boolean(Kind):
     name = "boolean"
 
-    def to_literal(self, lt, value, strict=False):
+    def plain(self, lt, value, strict=False):
         if isinstance(value, str) and not strict:
             word = value.strip().lower()
             if word in TRUE_WORDS | FALSE_WORDS:
                 value = word in TRUE_WORDS
         if not isinstance(value, bool):
             raise InvalidValue(f"expected true or false, got {value!r}")
+        return value
+
+    def literal(self, lt, value):
         return _primitive(boolean=value)
 
     def to_value(self, lt, literal):
@@ -144,9 +166,14 @@ def format_datetime(value: datetime) -> str:
 class Datetime(Kind):
     name = "datetime"
 
-    def to_literal(self, lt, value, strict=False):
+    def plain(self, lt, value, strict=False):
+        if strict and not isinstance(value, (str, datetime)):
+            raise InvalidValue(f"expected a date and time, got {value!r}")
+        return parse_datetime(value)
+
+    def literal(self, lt, value):
         literal = _primitive()
-        literal.scalar.primitive.datetime.FromDatetime(parse_datetime(value))
+        literal.scalar.primitive.datetime.FromDatetime(value)
         return literal
 
     def to_value(self, lt, literal):
@@ -159,7 +186,8 @@ class Datetime(Kind):
 _GO_DURATION = re.compile(r"([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+")
 _GO_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
 _GO_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
-_ISO_DURATION = re.compile(r"([-+]?)P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?")
+_ISO_DURATION = re.compile(
+    r"([-+]?)P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?")
 
 
 def parse_duration(value) -> timedelta:
@@ -200,11 +228,14 @@ def format_duration(value: timedelta) -> str:
 class Duration(Kind):
     name = "duration"
 
-    def to_literal(self, lt, value, strict=False):
+    def plain(self, lt, value, strict=False):
         if strict and not isinstance(value, (str, timedelta)):
             raise InvalidValue(f"expected a duration, got {value!r}")
+        return parse_duration(value)
+
+    def literal(self, lt, value):
         literal = _primitive()
-        literal.scalar.primitive.duration.FromTimedelta(parse_duration(value))
+        literal.scalar.primitive.duration.FromTimedelta(value)
         return literal
 
     def to_value(self, lt, literal):
@@ -217,9 +248,12 @@ class Duration(Kind):
 class NoneKind(Kind):
     name = "none"
 
-    def to_literal(self, lt, value, strict=False):
-        if value is not None and not (not strict and isinstance(value, str) and value.strip().lower() in ("", "none", "null")):
-            raise InvalidValue(f"expected None, got {value!r}")
+    def plain(self, lt, value, strict=False):
+        if value is None or (not strict and isinstance(value, str) and value.strip().lower() in ("", "none", "null")):
+            return None
+        raise InvalidValue(f"expected None, got {value!r}")
+
+    def literal(self, lt, value):
         return _scalar(none_type=L.Void())
 
     def to_value(self, lt, literal):
@@ -232,11 +266,14 @@ class NoneKind(Kind):
 class BinaryKind(Kind):
     name = "binary"
 
-    def to_literal(self, lt, value, strict=False):
+    def plain(self, lt, value, strict=False):
         if isinstance(value, str) and not strict:
             value = value.encode()
         if not isinstance(value, bytes):
             raise InvalidValue(f"expected bytes, got {value!r}")
+        return value
+
+    def literal(self, lt, value):
         return _scalar(binary=L.Binary(value=value, tag="msgpack"))
 
     def to_value(self, lt, literal):
@@ -246,17 +283,24 @@ class BinaryKind(Kind):
         return "bytes"
 
 
-def is_msgpack(lt: T.LiteralType) -> bool:
-    meta = lt.annotation.annotations.fields.get("cache-key-metadata")
-    return bool(meta) and meta.struct_value.fields["serialization-format"].string_value == "msgpack"
+def _msgpack_default(value):
+    """How mashumaro writes these inside a dataclass: ISO text and seconds."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    raise TypeError(f"cannot pack {type(value).__name__}")
 
 
 class Struct(Kind):
-    """Dataclasses, pydantic models and dicts: msgpack when the type says so (flytekit ≥ 1.14), else generic."""
+    """Dataclasses, pydantic models and dicts: msgpack when the type says so (flytekit ≥ 1.14), else generic.
+
+    With a JSON schema, every field is checked and typed by its own kind (ints stay ints, int keys stay ints).
+    """
 
     name = "struct"
 
-    def to_literal(self, lt, value, strict=False):
+    def plain(self, lt, value, strict=False):
         if isinstance(value, str) and not strict:
             try:
                 value = json.loads(value)
@@ -264,11 +308,33 @@ class Struct(Kind):
                 raise InvalidValue(f"not valid JSON: {error}") from None
         if not isinstance(value, dict):
             raise InvalidValue(f"expected an object (a JSON map), got {value!r}")
-        if is_msgpack(lt):
-            return _scalar(binary=L.Binary(value=msgpack.packb(value, use_bin_type=True), tag="msgpack"))
+        fields = schema.fields(lt)
+        if not fields:
+            return value
+        by_name = {f.name: f for f in fields}
+        unknown = sorted(set(value) - set(by_name))
+        if unknown:
+            raise InvalidValue(f"unknown field {unknown[0]!r}; expected {', '.join(by_name)}")
+        result = {}
+        for f in fields:
+            if f.name not in value:
+                if f.has_default:
+                    result[f.name] = f.default
+                    continue
+                raise InvalidValue(f"field {f.name!r} is required")
+            try:
+                result[f.name] = plain(f.type, value[f.name], strict)
+            except InvalidValue as error:
+                raise InvalidValue(f"{f.name}: {error}") from None
+        return result
+
+    def literal(self, lt, value):
+        if schema.is_msgpack(lt):
+            packed = msgpack.packb(value, use_bin_type=True, default=_msgpack_default)
+            return _scalar(binary=L.Binary(value=packed, tag="msgpack"))
         generic = struct_pb2.Struct()
         try:
-            generic.update(value)
+            generic.update(json.loads(json.dumps(value, default=_msgpack_default)))
         except (ValueError, TypeError) as error:
             raise InvalidValue(f"not representable as JSON: {error}") from None
         return _scalar(generic=generic)
@@ -286,9 +352,12 @@ class Struct(Kind):
 class Enum(Kind):
     name = "enum"
 
-    def to_literal(self, lt, value, strict=False):
+    def plain(self, lt, value, strict=False):
         if value not in lt.enum_type.values:
             raise InvalidValue(f"expected one of {', '.join(lt.enum_type.values)}, got {value!r}")
+        return value
+
+    def literal(self, lt, value):
         return _primitive(string_value=value)
 
     def to_value(self, lt, literal):
@@ -301,20 +370,22 @@ class Enum(Kind):
 _URI = re.compile(r"^([a-z][a-z0-9+.-]*://\S+|/\S*)$")
 
 
-def _uri(value) -> str:
-    if isinstance(value, dict) and "uri" in value:
-        value = value["uri"]
-    if not isinstance(value, str) or not _URI.match(value.strip()):
-        raise InvalidValue(f"expected a URI like s3://bucket/key or an absolute path, got {value!r}")
-    return value.strip()
+class UriKind(Kind):
+    """Files, directories, schemas and datasets: a URI admin can hand to the task; nothing is uploaded."""
+
+    def plain(self, lt, value, strict=False):
+        if isinstance(value, dict) and "uri" in value:
+            value = value["uri"]
+        if not isinstance(value, str) or not _URI.match(value.strip()):
+            raise InvalidValue(f"expected a URI like s3://bucket/key or an absolute path, got {value!r}")
+        return value.strip()
 
 
-class BlobKind(Kind):
+class BlobKind(UriKind):
     name = "blob"
 
-    def to_literal(self, lt, value, strict=False):
-        meta = L.BlobMetadata(type=lt.blob)
-        return _scalar(blob=L.Blob(uri=_uri(value), metadata=meta))
+    def literal(self, lt, value):
+        return _scalar(blob=L.Blob(uri=value, metadata=L.BlobMetadata(type=lt.blob)))
 
     def to_value(self, lt, literal):
         return literal.scalar.blob.uri
@@ -325,11 +396,11 @@ class BlobKind(Kind):
         return f"{name}[{lt.blob.format}]" if lt.blob.format else name
 
 
-class SchemaKind(Kind):
+class SchemaKind(UriKind):
     name = "schema"
 
-    def to_literal(self, lt, value, strict=False):
-        return _scalar(schema=L.Schema(uri=_uri(value), type=lt.schema))
+    def literal(self, lt, value):
+        return _scalar(schema=L.Schema(uri=value, type=lt.schema))
 
     def to_value(self, lt, literal):
         return literal.scalar.schema.uri
@@ -338,12 +409,12 @@ class SchemaKind(Kind):
         return "FlyteSchema"
 
 
-class StructuredDatasetKind(Kind):
+class StructuredDatasetKind(UriKind):
     name = "structured_dataset"
 
-    def to_literal(self, lt, value, strict=False):
+    def literal(self, lt, value):
         meta = L.StructuredDatasetMetadata(structured_dataset_type=lt.structured_dataset_type)
-        return _scalar(structured_dataset=L.StructuredDataset(uri=_uri(value), metadata=meta))
+        return _scalar(structured_dataset=L.StructuredDataset(uri=value, metadata=meta))
 
     def to_value(self, lt, literal):
         return literal.scalar.structured_dataset.uri
@@ -351,29 +422,6 @@ class StructuredDatasetKind(Kind):
     def type_text(self, lt):
         fmt = lt.structured_dataset_type.format
         return f"StructuredDataset[{fmt}]" if fmt else "StructuredDataset"
-
-
-class Collection(Kind):
-    name = "collection"
-
-    def to_literal(self, lt, value, strict=False):
-        if isinstance(value, str) and not strict:
-            value = parse_list_text(value)
-        if not isinstance(value, list):
-            raise InvalidValue(f"expected a list, got {value!r}")
-        items = []
-        for index, item in enumerate(value):
-            try:
-                items.append(to_literal(lt.collection_type, item, strict))
-            except InvalidValue as error:
-                raise InvalidValue(f"item {index + 1}: {error}") from None
-        return L.Literal(collection=L.LiteralCollection(literals=items))
-
-    def to_value(self, lt, literal):
-        return [to_value(lt.collection_type, item) for item in literal.collection.literals]
-
-    def type_text(self, lt):
-        return f"List[{type_text(lt.collection_type)}]"
 
 
 def parse_list_text(text: str) -> list:
@@ -389,10 +437,39 @@ def parse_list_text(text: str) -> list:
     return [item.strip() for item in text.split(",")]
 
 
+class Collection(Kind):
+    name = "collection"
+
+    def items(self, lt, value, strict, convert) -> list:
+        if isinstance(value, str) and not strict:
+            value = parse_list_text(value)
+        if not isinstance(value, (list, tuple)):
+            raise InvalidValue(f"expected a list, got {value!r}")
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(convert(lt.collection_type, item, strict))
+            except InvalidValue as error:
+                raise InvalidValue(f"item {index + 1}: {error}") from None
+        return items
+
+    def plain(self, lt, value, strict=False):
+        return self.items(lt, value, strict, plain)
+
+    def to_literal(self, lt, value, strict=False):
+        return L.Literal(collection=L.LiteralCollection(literals=self.items(lt, value, strict, to_literal)))
+
+    def to_value(self, lt, literal):
+        return [to_value(lt.collection_type, item) for item in literal.collection.literals]
+
+    def type_text(self, lt):
+        return f"List[{type_text(lt.collection_type)}]"
+
+
 class MapKind(Kind):
     name = "map"
 
-    def to_literal(self, lt, value, strict=False):
+    def entries(self, lt, value, strict, convert, integer_keys) -> dict:
         if isinstance(value, str) and not strict:
             try:
                 value = json.loads(value)
@@ -400,19 +477,35 @@ class MapKind(Kind):
                 raise InvalidValue(f"not valid JSON: {error}") from None
         if not isinstance(value, dict):
             raise InvalidValue(f"expected a map, got {value!r}")
-        literals = {}
+        result = {}
         for key, item in value.items():
             try:
-                literals[str(key)] = to_literal(lt.map_value_type, item, strict)
+                result[_map_key(key, integer_keys)] = convert(lt.map_value_type, item, strict)
             except InvalidValue as error:
                 raise InvalidValue(f"key {key!r}: {error}") from None
-        return L.Literal(map=L.LiteralMap(literals=literals))
+        return result
+
+    def plain(self, lt, value, strict=False):
+        return self.entries(lt, value, strict, plain, schema.has_integer_keys(lt))
+
+    def to_literal(self, lt, value, strict=False):
+        return L.Literal(map=L.LiteralMap(literals=self.entries(lt, value, strict, to_literal, False)))
 
     def to_value(self, lt, literal):
         return {key: to_value(lt.map_value_type, item) for key, item in literal.map.literals.items()}
 
     def type_text(self, lt):
-        return f"Dict[str, {type_text(lt.map_value_type)}]"
+        key = "int" if schema.has_integer_keys(lt) else "str"
+        return f"Dict[{key}, {type_text(lt.map_value_type)}]"
+
+
+def _map_key(key, integer: bool):
+    if not integer:
+        return str(key)
+    try:
+        return int(key)
+    except (TypeError, ValueError):
+        raise InvalidValue("expected an integer key") from None
 
 
 class UnionKind(Kind):
@@ -420,15 +513,23 @@ class UnionKind(Kind):
 
     name = "union"
 
-    def to_literal(self, lt, value, strict=False):
+    def variant(self, lt, value, strict=False) -> tuple[int, object]:
+        """The chosen variant's index and the value in its canonical form."""
         for attempt_strict in ((True,) if strict else (True, False)):
-            for variant in lt.union_type.variants:
+            for index, variant in enumerate(lt.union_type.variants):
                 try:
-                    inner = to_literal(variant, value, attempt_strict)
+                    return index, plain(variant, value, attempt_strict)
                 except InvalidValue:
                     continue
-                return _scalar(union=L.Union(value=inner, type=variant))
         raise InvalidValue(f"{value!r} fits none of {type_text(lt)}")
+
+    def plain(self, lt, value, strict=False):
+        return self.variant(lt, value, strict)[1]
+
+    def to_literal(self, lt, value, strict=False):
+        index, _ = self.variant(lt, value, strict)
+        variant = lt.union_type.variants[index]
+        return _scalar(union=L.Union(value=to_literal(variant, value), type=variant))
 
     def to_value(self, lt, literal):
         union = literal.scalar.union
@@ -460,6 +561,10 @@ def kind_of(lt: T.LiteralType) -> Kind:
     if which in _COMPOUND:
         return _COMPOUND[which]
     raise InvalidValue(f"unsupported type {which or 'unset'}")
+
+
+def plain(lt: T.LiteralType, value, strict: bool = False):
+    return kind_of(lt).plain(lt, value, strict)
 
 
 def to_literal(lt: T.LiteralType, value, strict: bool = False) -> L.Literal:

@@ -18,5 +18,5 @@ def show(project: str, domain: str, name: str):
     if request.htmx.target == "status":
         return render_template("executions/_status.html", execution=execution)
     entity = client.entity(execution.launched)
-    inputs = form.build(entity.inputs, literals=client.execution_inputs(project, domain, name).literals)
+    inputs = form.shown(entity.inputs, client.execution_inputs(project, domain, name).literals)
     return render_template("executions/show.html", execution=execution, entity=entity, inputs=inputs)
