@@ -108,7 +108,9 @@ def test_the_seeded_failing_task_fails(fast_admin):
     request.project = "flytesnacks"
     fast_admin.CreateExecution(request)
     get = execution_pb2.WorkflowExecutionGetRequest(
-        id=identifier_pb2.WorkflowExecutionIdentifier(project="flytesnacks", domain="development", name="seeded-failure")
+        id=identifier_pb2.WorkflowExecutionIdentifier(
+            project="flytesnacks", domain="development", name="seeded-failure"
+        )
     )
     deadline = time.monotonic() + 10
     while fast_admin.GetExecution(get).closure.phase != WorkflowExecution.FAILED:
@@ -125,7 +127,8 @@ def test_the_closure_names_the_workflow_that_runs(admin, task_id, launch_plan_id
         "lifecycle.task",
         "v1",
     )
-    assert get_execution(admin, "of-lp").closure.workflow_id == identifier(identifier_pb2.WORKFLOW, "lifecycle.workflow")
+    lp_workflow = get_execution(admin, "of-lp").closure.workflow_id
+    assert lp_workflow == identifier(identifier_pb2.WORKFLOW, "lifecycle.workflow")
 
 
 # What is stored --------------------------------------------------------------------------------------------
@@ -286,8 +289,13 @@ def test_recover_accepts_any_phase_as_admin_does(admin, task_id):
     assert get_execution(admin, created.id.name).spec.metadata.mode == Mode.RECOVERED
 
 
-@pytest.mark.parametrize("call", ["RelaunchExecution", "RecoverExecution"])
-def test_relaunching_or_recovering_an_unknown_execution_is_not_found(admin, call):
-    request_type = {"RelaunchExecution": execution_pb2.ExecutionRelaunchRequest, "RecoverExecution": execution_pb2.ExecutionRecoverRequest}
-    error = rpc_error(getattr(admin, call), request_type[call](id=execution_id("ghost")))
+@pytest.mark.parametrize(
+    ("call", "request_type"),
+    [
+        ("RelaunchExecution", execution_pb2.ExecutionRelaunchRequest),
+        ("RecoverExecution", execution_pb2.ExecutionRecoverRequest),
+    ],
+)
+def test_relaunching_or_recovering_an_unknown_execution_is_not_found(admin, call, request_type):
+    error = rpc_error(getattr(admin, call), request_type(id=execution_id("ghost")))
     assert error.code() == grpc.StatusCode.NOT_FOUND

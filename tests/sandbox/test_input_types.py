@@ -44,7 +44,11 @@ def task_id(admin):
 
 
 def inputs(**overrides):
-    values = {"maybe": literal(5, Optional[int]), "point": literal(Point(1, 2.0), Point), "color": literal(Color.RED, Color)}
+    values = {
+        "maybe": literal(5, Optional[int]),
+        "point": literal(Point(1, 2.0), Point),
+        "color": literal(Color.RED, Color),
+    }
     return {**values, **overrides}
 
 

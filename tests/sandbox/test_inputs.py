@@ -98,7 +98,8 @@ def test_an_int_does_not_fit_a_float(admin, task_id):
 
 def test_collection_elements_are_checked(admin, task_id):
     assert refusal(admin, task_id, valid_task_inputs(tags=collection(integer(1)))) == (
-        "invalid tags input wrong type. Expected collection_type:{simple:STRING}, but got collection_type:{simple:INTEGER}"
+        "invalid tags input wrong type. Expected collection_type:{simple:STRING}, "
+        "but got collection_type:{simple:INTEGER}"
     )
 
 

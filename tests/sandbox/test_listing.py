@@ -89,7 +89,8 @@ def test_sorting_by_creation_time_both_ways(admin, versions):
 
 
 def test_creation_times_strictly_increase_in_registration_order(admin, versions):
-    created = [task.closure.created_at.ToMicroseconds() for task in admin.ListTasks(list_request("listing.task", sort_by=ASCENDING)).tasks]
+    tasks = admin.ListTasks(list_request("listing.task", sort_by=ASCENDING)).tasks
+    created = [task.closure.created_at.ToMicroseconds() for task in tasks]
     assert created == sorted(set(created))
 
 
@@ -112,7 +113,8 @@ def test_task_ids_are_distinct_names(admin, versions):
 
 def test_eq_and_ne(admin, versions):
     assert task_names(admin, "eq(version,v2)") == {("listing.task", "v2")}
-    assert task_names(admin, "eq(name,listing.task)+ne(version,v2)") == {("listing.task", v) for v in VERSIONS if v != "v2"}
+    all_but_v2 = {("listing.task", version) for version in VERSIONS if version != "v2"}
+    assert task_names(admin, "eq(name,listing.task)+ne(version,v2)") == all_but_v2
 
 
 def test_value_in_and_value_not_in(admin, versions):
@@ -220,4 +222,6 @@ def test_listing_by_name_in_the_request_id(executions):
 
 
 def identifier_for(name: str, resource_type: int) -> identifier_pb2.Identifier:
-    return identifier_pb2.Identifier(resource_type=resource_type, project=PROJECT, domain=DOMAIN, name=name, version="v1")
+    return identifier_pb2.Identifier(
+        resource_type=resource_type, project=PROJECT, domain=DOMAIN, name=name, version="v1"
+    )

@@ -57,7 +57,9 @@ def test_first_start_applies_every_seed_request_in_order(start_sandbox):
     requests = list(seed.requests())
     for domain in {d.id for d in seed.project().domains}:
         in_order = [
-            (r.id.name, r.id.version) for r in requests if isinstance(r, task_pb2.TaskCreateRequest) and r.id.domain == domain
+            (r.id.name, r.id.version)
+            for r in requests
+            if isinstance(r, task_pb2.TaskCreateRequest) and r.id.domain == domain
         ]
         assert seeded_tasks(admin, domain) == in_order
     for update in (r for r in requests if isinstance(r, launch_plan_pb2.LaunchPlanUpdateRequest)):
@@ -73,7 +75,8 @@ def test_a_restart_keeps_everything_and_does_not_seed_again(start_sandbox):
     admin.CreateTask(task)
     admin.CreateExecution(execution_request(task.id, "kept", {"x": integer(4)}))
     admin.CreateExecution(execution_request(task.id, "stopped", {"x": integer(5)}))
-    admin.TerminateExecution(execution_pb2.ExecutionTerminateRequest(id=get_execution(admin, "stopped").id, cause="bye"))
+    stop = execution_pb2.ExecutionTerminateRequest(id=get_execution(admin, "stopped").id, cause="bye")
+    admin.TerminateExecution(stop)
     seeded = seeded_tasks(admin)
     first.stop()
 

@@ -48,7 +48,8 @@ def go_text(message) -> str:
     parts = []
     for field, value in message.ListFields():
         if field.message_type is not None and field.message_type.GetOptions().map_entry:
-            key_field, value_field = field.message_type.fields_by_name["key"], field.message_type.fields_by_name["value"]
+            entry = field.message_type.fields_by_name
+            key_field, value_field = entry["key"], entry["value"]
             parts.extend(
                 f"{field.name}:{{key:{_go_value(key_field, k)} value:{_go_value(value_field, value[k])}}}"
                 for k in sorted(value)

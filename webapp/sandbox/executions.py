@@ -15,7 +15,7 @@ from webapp.sandbox import filters, phases
 from webapp.sandbox.errors import AdminError, duplicate_key, invalid, missing_argument, missing_entity
 from webapp.sandbox.inputs import check_literal_map, expected_inputs, merge_execution_inputs
 from webapp.sandbox.names import check_execution_name, generate_execution_name
-from webapp.sandbox.registry import LAUNCH_PLANS, TASKS, Registry, check_identifier_fields
+from webapp.sandbox.registry import LAUNCH_PLANS, TASKS, Registry, check_identifier_fields, resource_name
 from webapp.sandbox.store import Store, timestamp
 
 Mode = execution_pb2.ExecutionMetadata
@@ -28,26 +28,13 @@ class Executions:
         self._registry = registry
         self._clock = clock
 
-    def create(self, request: execution_pb2.ExecutionCreateRequest, principal: str) -> execution_pb2.ExecutionCreateResponse:
+    def create(
+        self, request: execution_pb2.ExecutionCreateRequest, principal: str
+    ) -> execution_pb2.ExecutionCreateResponse:
         self._check_create_request(request)
         user_inputs = request.inputs if request.inputs.literals else request.spec.inputs  # pre-0.15 clients
         launched = request.spec.launch_plan
-        if launched.resource_type == identifier_pb2.TASK:
-            template = self._registry.get(TASKS, launched).closure.compiled_task.template
-            no_inputs = literals_pb2.LiteralMap()
-            expected = expected_inputs(template.interface.inputs, no_inputs, interface_pb2.ParameterMap())
-            fixed, final_phase = no_inputs, phases.final_phase(template)
-            workflow_id = identifier_pb2.Identifier(
-                resource_type=identifier_pb2.WORKFLOW,
-                project=launched.project,
-                domain=launched.domain,
-                name=launched.name,
-                version=launched.version,
-            )
-        else:
-            launch_plan = self._registry.get(LAUNCH_PLANS, launched)
-            expected, fixed = launch_plan.closure.expected_inputs, launch_plan.spec.fixed_inputs
-            final_phase, workflow_id = phases.final_phase(None), launch_plan.spec.workflow_id
+        expected, fixed, workflow_id, final_phase = self._what_runs(launched)
         merged = merge_execution_inputs(user_inputs, fixed, expected)
 
         identifier = identifier_pb2.WorkflowExecutionIdentifier(
@@ -83,6 +70,23 @@ class Executions:
             raise duplicate_key("executions") from None
         return execution_pb2.ExecutionCreateResponse(id=identifier)
 
+    def _what_runs(self, launched: identifier_pb2.Identifier):
+        """Expected inputs, fixed inputs, workflow id and final phase of what ``launched`` names.
+
+        For a task, admin makes a launch plan with no defaults over a one-node workflow of the same id.
+        """
+        if launched.resource_type == identifier_pb2.LAUNCH_PLAN:
+            launch_plan = self._registry.get(LAUNCH_PLANS, launched)
+            spec = launch_plan.spec
+            return launch_plan.closure.expected_inputs, spec.fixed_inputs, spec.workflow_id, phases.final_phase(None)
+        template = self._registry.get(TASKS, launched).closure.compiled_task.template
+        no_inputs = literals_pb2.LiteralMap()
+        expected = expected_inputs(template.interface.inputs, no_inputs, interface_pb2.ParameterMap())
+        workflow_id = identifier_pb2.Identifier()
+        workflow_id.CopyFrom(launched)
+        workflow_id.resource_type = identifier_pb2.WORKFLOW
+        return expected, no_inputs, workflow_id, phases.final_phase(template)
+
     def _check_create_request(self, request: execution_pb2.ExecutionCreateRequest) -> None:
         """admin's ``ValidateExecutionRequest``, in its order."""
         for field in ("project", "domain"):
@@ -99,7 +103,7 @@ class Executions:
         resource_type = request.spec.launch_plan.resource_type
         if resource_type not in _LAUNCHABLE:
             raise invalid(
-                f"Invalid reference entity resource type [{identifier_pb2.ResourceType.Name(resource_type)}], "
+                f"Invalid reference entity resource type [{resource_name(resource_type)}], "
                 "only [map[TASK:<nil> LAUNCH_PLAN:<nil>]] allowed"
             )
         check_literal_map(request.inputs, "inputs")

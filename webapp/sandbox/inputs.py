@@ -28,7 +28,8 @@ def check_parameter_map(parameters: interface_pb2.ParameterMap, field_name: str)
             raise invalid(f"missing key in {field_name}")
         if not parameter.var.HasField("type"):
             raise invalid(
-                f"The Variable component of the Parameter {name} in {field_name} either is missing, or has a missing Type"
+                f"The Variable component of the Parameter {name} in {field_name} either is missing, "
+                "or has a missing Type"
             )
         if parameter.HasField("artifact_query"):
             raise invalid(f"artifact mode not enabled but query found {field_name} {name}")

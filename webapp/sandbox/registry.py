@@ -33,7 +33,10 @@ class Kind:
     ids_method: str
 
 
-TASKS = Kind("tasks", identifier_pb2.TASK, filters.TASK, task_pb2.Task, "task", "ListTasks", "ListUniqueTaskIdentifiers")
+TASKS = Kind(
+    "tasks", identifier_pb2.TASK, filters.TASK, task_pb2.Task, "task",
+    "ListTasks", "ListUniqueTaskIdentifiers",
+)  # fmt: skip
 WORKFLOWS = Kind(
     "workflows", identifier_pb2.WORKFLOW, filters.WORKFLOW, workflow_pb2.Workflow, "workflow",
     "ListWorkflows", "ListWorkflowIdentifiers",
@@ -48,7 +51,7 @@ def resource_name(resource_type: int) -> str:
     return identifier_pb2.ResourceType.Name(resource_type)
 
 
-def check_identifier(identifier: identifier_pb2.Identifier, kind: Kind, present: bool = True) -> None:
+def check_identifier(identifier: identifier_pb2.Identifier, kind: Kind, present: bool) -> None:
     """admin's ``ValidateIdentifier``: the right resource type and every field set."""
     if not present:
         raise missing_argument("id")
@@ -274,7 +277,10 @@ class Registry:
         sql, params = page.sql()
         latest = f"(SELECT *, MAX(seq) FROM {kind.table} GROUP BY project, domain, name)"
         rows = self._store.all(f"SELECT project, domain, name FROM {latest} {sql}", params)
-        entities = [common_pb2.NamedEntityIdentifier(project=r["project"], domain=r["domain"], name=r["name"]) for r in rows]
+        entities = [
+            common_pb2.NamedEntityIdentifier(project=row["project"], domain=row["domain"], name=row["name"])
+            for row in rows
+        ]
         return common_pb2.NamedEntityIdentifierList(entities=entities, token=page.token(len(rows)))
 
     def _create(self, kind: Kind, entity, structure, **columns) -> None:
@@ -287,7 +293,9 @@ class Registry:
                 existing = None
             if existing is not None:
                 if _same(structure(existing), structure(entity)):
-                    raise AdminError(grpc.StatusCode.ALREADY_EXISTS, f"{kind.noun} with identical structure already exists")
+                    raise AdminError(
+                        grpc.StatusCode.ALREADY_EXISTS, f"{kind.noun} with identical structure already exists"
+                    )
                 raise invalid(
                     f"{identifier.name} {kind.noun} with different structure already exists. "
                     f"(Please register a new version of the {kind.noun}):\n"

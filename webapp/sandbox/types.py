@@ -34,7 +34,7 @@ def literal_type_for_literal(literal: literals_pb2.Literal) -> types_pb2.Literal
     if kind == "map":
         inner = _type_for_literals(literal.map.literals.values())
         return None if inner is None else types_pb2.LiteralType(map_value_type=inner)
-    if kind == "offloaded_metadata":
+    if kind == "offloaded_metadata" and literal.offloaded_metadata.HasField("inferred_type"):
         return literal.offloaded_metadata.inferred_type
     return None
 
