@@ -25,6 +25,8 @@ ACTION = "$action"
 LEAF_WIDGETS = {"integer", "float", "string", "boolean", "datetime", "duration", "binary", "enum", "blob",
                 "schema", "structured_dataset", "none"}
 MISSING = object()  # a node left empty: required ones get an error, others fall back to their default
+REQUIRED = "a value is required"
+REQUIRED_OR_NONE = "enter a value or choose None"
 
 
 @dataclass
@@ -211,7 +213,7 @@ def build(lt: types_pb2.LiteralType, path: str, label: str, posted: _Posted, req
     except kinds.InvalidValue as error:
         node.error, value = str(error), MISSING
     if value is MISSING and required and not node.has_error:
-        node.error = "a value is required"
+        node.error = REQUIRED_OR_NONE if widget == "optional" else REQUIRED
     return node, value
 
 
@@ -313,7 +315,7 @@ def _struct_fields(lt, node: Field, posted: _Posted):
 
 
 def _optional(lt, node: Field, posted: _Posted):
-    child, value = build(_optional_of(lt), node.path, node.label, posted, required=False)
+    child, value = build(_optional_of(lt), node.path, "value", posted, required=False)
     node.children.append(child)
     if posted.get(node.path + ".$none") == "true":
         node.chosen = "none"
@@ -322,10 +324,12 @@ def _optional(lt, node: Field, posted: _Posted):
     return MISSING if child.has_error else value
 
 
-def _clear_errors(node: Field) -> None:
-    node.error = ""
+def _clear_errors(node: Field, only: set[str] | None = None) -> None:
+    """Drops the errors under `node` (only those among `only`, if given)."""
+    if only is None or node.error in only:
+        node.error = ""
     for child in node.children:
-        _clear_errors(child)
+        _clear_errors(child, only)
 
 
 def _union(lt, node: Field, posted: _Posted):
@@ -334,7 +338,7 @@ def _union(lt, node: Field, posted: _Posted):
     chosen = posted.get(node.path + ".$variant", "0")
     index = int(chosen) if chosen.isdigit() and int(chosen) < len(variants) else 0
     node.chosen = str(index)
-    child, value = build(variants[index], node.path, node.options[index], posted)
+    child, value = build(variants[index], node.path, "value", posted)
     node.children.append(child)
     if value is MISSING or child.has_error:
         return MISSING
@@ -356,7 +360,9 @@ def tree(inputs: tuple[Input, ...], posted: Mapping[str, str] | None = None) -> 
     """
     fixed = flatten_literals(inputs, {i.name: i.fixed for i in inputs if i.fixed})
     defaults = flatten_literals(inputs, {i.name: i.default for i in inputs if i.default})
-    posted = _Posted({**(defaults if posted is None else posted), **fixed})
+    posted_nothing = posted is None
+    posted = _Posted({**(defaults if posted_nothing else posted), **fixed})
+    submitted = not posted_nothing and not posted.action
     verb, _, target = posted.action.partition(":")
     if verb == "reset":  # back to the launch plan's default
         posted.take(target)
@@ -369,6 +375,8 @@ def tree(inputs: tuple[Input, ...], posted: Mapping[str, str] | None = None) -> 
         fields.append(node)
         if value is not MISSING and not i.fixed:
             values[i.name] = value
+        if not submitted:  # a fresh form, or one being reshaped, has nothing to complain about yet
+            _clear_errors(node, only=None if posted_nothing else {REQUIRED, REQUIRED_OR_NONE})
     return fields, values
 
 
