@@ -139,7 +139,7 @@ def resource_page(request: common_pb2.ResourceListRequest, entity: str, method: 
     if not request.HasField("id"):
         raise missing_argument("id")
     named = request.id
-    conditions = named_conditions(named.project, named.domain)
+    conditions = _named_conditions(named.project, named.domain)
     limit = _limit(request.limit)
     if named.name:
         conditions.append(Condition("name = ?", (named.name,)))
@@ -149,11 +149,11 @@ def resource_page(request: common_pb2.ResourceListRequest, entity: str, method: 
 
 def ids_page(request: common_pb2.NamedEntityIdentifierListRequest, entity: str, method: str) -> Page:
     """A NamedEntityIdentifierListRequest; admin ignores its ``filters``."""
-    conditions, limit = named_conditions(request.project, request.domain), _limit(request.limit)
+    conditions, limit = _named_conditions(request.project, request.domain), _limit(request.limit)
     return Page(conditions, order_by(request, entity, "name ASC"), limit, parse_token(request.token, method))
 
 
-def named_conditions(project: str, domain: str) -> list[Condition]:
+def _named_conditions(project: str, domain: str) -> list[Condition]:
     """Project and domain, both required."""
     for field, value in (("project", project), ("domain", domain)):
         if not value:

@@ -11,14 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import grpc
-from flyteidl.admin import (
-    execution_pb2,
-    launch_plan_pb2,
-    project_pb2,
-    task_pb2,
-    version_pb2,
-    workflow_pb2,
-)
+from flyteidl.admin import launch_plan_pb2, project_pb2, task_pb2, version_pb2, workflow_pb2
 from flyteidl.service import admin_pb2_grpc
 
 from webapp.sandbox import seed
