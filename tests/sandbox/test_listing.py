@@ -208,12 +208,13 @@ def test_executions_filter_on_phase(executions):
 
 def test_executions_filter_on_their_name_and_what_they_launched(executions):
     assert execution_names(executions, "eq(execution_name,second)") == ["second"]
+    assert execution_names(executions, "eq(name,second)") == ["second"]  # admin's customizeField
     assert execution_names(executions, "eq(task.name,listing.task)") == ["first", "second"]
     assert execution_names(executions, "eq(launch_plan.name,listing.lp)") == ["third"]
     assert execution_names(executions, "eq(workflow.name,listing.workflow)") == ["third"]
     assert execution_names(executions, "eq(mode,0)") == ["first", "second", "third"]
-    assert invalid_filter(executions, "", executions.ListExecutions, list_request(filters="eq(name,x)")) == (
-        "'e.name' is invalid filter"
+    assert invalid_filter(executions, "", executions.ListExecutions, list_request(filters="eq(colour,x)")) == (
+        "'e.colour' is invalid filter"
     )
 
 

@@ -11,7 +11,7 @@ from typing import Callable
 import grpc
 from flyteidl.admin import common_pb2, execution_pb2, launch_plan_pb2, project_pb2
 from flyteidl.core import identifier_pb2
-from flyteidl.core.execution_pb2 import WorkflowExecution
+from flyteidl.core.execution_pb2 import QualityOfService, WorkflowExecution
 from flyteidl.service import admin_pb2_grpc
 
 from webapp.admin import errors
@@ -81,7 +81,8 @@ class AdminClient:
         if plan.spec.fixed_inputs.literals:  # their types are only in the workflow's interface
             workflow = self._call("GetWorkflow", common_pb2.ObjectGetRequest(id=plan.spec.workflow_id))
             workflow_inputs = workflow.closure.compiled_workflow.primary.template.interface.inputs.variables
-        return Entity(ref, _time(plan.closure.created_at), _launch_plan_inputs(plan, workflow_inputs))
+        return Entity(ref, _time(plan.closure.created_at), _launch_plan_inputs(plan, workflow_inputs),
+                      _spec_options(plan.spec))
 
     def _latest_version(self, ref: EntityRef) -> str:
         method = {"task": "ListTasks", "launchplan": "ListLaunchPlans"}[ref.kind]
@@ -137,6 +138,30 @@ def _launch_plan_inputs(plan: launch_plan_pb2.LaunchPlan, workflow_inputs) -> tu
     return tuple(sorted(inputs, key=lambda i: i.name))
 
 
+def _spec_options(spec) -> dict:
+    """The launch options a launch plan or execution spec sets, named as webapp.flyte.options names them."""
+    run_as = spec.security_context.run_as
+    options = {
+        "iam_role": run_as.iam_role or spec.auth_role.assumable_iam_role,
+        "service_account": run_as.k8s_service_account or spec.auth_role.kubernetes_service_account,
+        "labels": dict(spec.labels.values),
+        "annotations": dict(spec.annotations.values),
+        "raw_output_prefix": spec.raw_output_data_config.output_location_prefix,
+        "envs": {kv.key: kv.value for kv in spec.envs.values},
+        "cluster_pool": spec.cluster_assignment.cluster_pool_name,
+        "overwrite_cache": spec.overwrite_cache,
+        "max_parallelism": spec.max_parallelism,
+    }
+    if spec.HasField("interruptible"):
+        options["interruptible"] = "on" if spec.interruptible.value else "off"
+    if spec.quality_of_service.tier:
+        options["qos"] = QualityOfService.Tier.Name(spec.quality_of_service.tier)
+    if isinstance(spec, execution_pb2.ExecutionSpec):
+        options.update(execution_cluster=spec.execution_cluster_label.value, tags=list(spec.tags),
+                       disable_notifications=spec.disable_all)
+    return {k: v for k, v in options.items() if v}
+
+
 def _execution(e: execution_pb2.Execution) -> Execution:
     lp = e.spec.launch_plan
     launched = EntityRef(KIND_OF_RESOURCE.get(lp.resource_type, "launchplan"), lp.project, lp.domain,
@@ -152,4 +177,5 @@ def _execution(e: execution_pb2.Execution) -> Execution:
         mode=execution_pb2.ExecutionMetadata.ExecutionMode.Name(e.spec.metadata.mode),
         principal=e.spec.metadata.principal,
         error=closure.error.message if closure.HasField("error") else "",
+        options=_spec_options(e.spec),
     )

@@ -6,7 +6,7 @@ and templates only ever see the form fields the domain builds from them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flyteidl.core import identifier_pb2, literals_pb2, types_pb2
@@ -51,6 +51,7 @@ class Entity:
     ref: EntityRef
     created_at: datetime | None
     inputs: tuple[Input, ...]
+    options: dict = field(default_factory=dict)  # launch options the launch plan sets, as plain values
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Execution:
     mode: str
     principal: str
     error: str = ""
+    options: dict = field(default_factory=dict)  # launch options used, as webapp.flyte.options names them
 
     @property
     def terminal(self) -> bool:

@@ -144,11 +144,12 @@ def leaf_text(widget: str, value) -> str:
     return "" if value is None else str(value)
 
 
-def flatten_literals(inputs: tuple[Input, ...], literals: Mapping[str, literals_pb2.Literal]) -> dict[str, str]:
+def flatten_literals(inputs: tuple[Input, ...], literals: Mapping[str, literals_pb2.Literal],
+                     prefix: str = PREFIX) -> dict[str, str]:
     out = {}
     for i in inputs:
         if i.name in literals:
-            out.update(flatten(i.type, PREFIX + i.name, kinds.to_value(i.type, literals[i.name])))
+            out.update(flatten(i.type, prefix + i.name, kinds.to_value(i.type, literals[i.name])))
     return out
 
 
@@ -352,14 +353,15 @@ def _origin(i: Input) -> str:
     return "fixed" if i.fixed else ("default" if i.default else "")
 
 
-def tree(inputs: tuple[Input, ...], posted: Mapping[str, str] | None = None) -> tuple[list[Field], dict]:
+def tree(inputs: tuple[Input, ...], posted: Mapping[str, str] | None = None,
+         prefix: str = PREFIX) -> tuple[list[Field], dict]:
     """Every input's field tree and the plain values parsed from the posted form.
 
     With nothing posted, the form shows the defaults and fixed values. Fixed inputs are never read from the
     post: admin adds them itself and refuses them from us.
     """
-    fixed = flatten_literals(inputs, {i.name: i.fixed for i in inputs if i.fixed})
-    defaults = flatten_literals(inputs, {i.name: i.default for i in inputs if i.default})
+    fixed = flatten_literals(inputs, {i.name: i.fixed for i in inputs if i.fixed}, prefix)
+    defaults = flatten_literals(inputs, {i.name: i.default for i in inputs if i.default}, prefix)
     posted_nothing = posted is None
     posted = _Posted({**(defaults if posted_nothing else posted), **fixed})
     submitted = not posted_nothing and not posted.action
@@ -369,7 +371,7 @@ def tree(inputs: tuple[Input, ...], posted: Mapping[str, str] | None = None) -> 
         posted.put(target, {k[len(target):]: v for k, v in defaults.items() if k == target or k.startswith(target + ".")})
     fields, values = [], {}
     for i in inputs:
-        node, value = build(i.type, PREFIX + i.name, i.name, posted, required=i.required and not i.fixed,
+        node, value = build(i.type, prefix + i.name, i.name, posted, required=i.required and not i.fixed,
                             description=i.description)
         node.origin = _origin(i)
         fields.append(node)

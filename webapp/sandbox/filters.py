@@ -80,6 +80,8 @@ COLUMNS: dict[str, dict[str, dict[str, Column]]] = {
     },
     EXECUTION: {
         EXECUTION: {
+            # admin's customizeField maps project, domain and name to its execution_* columns
+            **_ENTITY,
             "execution_project": Column("project"),
             "execution_domain": Column("domain"),
             "execution_name": Column("name"),
