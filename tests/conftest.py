@@ -34,3 +34,16 @@ def client(app):
 def csrf_token(html: str) -> str:
     """The token a browser would post, read from the page like a browser reads it."""
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture(scope="session")
+def slow_sandbox(tmp_path_factory):
+    """Executions stay QUEUED for a minute: for what must act on a running execution."""
+    server = start(str(tmp_path_factory.mktemp("slow") / "admin.db"), queued_seconds=60, running_seconds=60)
+    yield server
+    server.stop(grace=None)
+
+
+@pytest.fixture
+def slow_client(slow_sandbox):
+    return create_app(Settings(admin_endpoint=slow_sandbox.address, insecure=True, secret_key="test")).test_client()

@@ -8,8 +8,8 @@ import grpc
 
 # Reads are safe to repeat when admin is briefly unavailable; writes (CreateExecution...) never are.
 RETRIED_READS = (
-    "ListProjects", "GetDomains", "ListTaskIds", "ListTasks", "GetTask", "ListLaunchPlanIds",
-    "ListLaunchPlans", "GetLaunchPlan", "GetActiveLaunchPlan", "GetWorkflow", "GetExecution", "ListExecutions",
+    "ListProjects", "GetDomains", "ListTaskIds", "ListTasks", "GetTask", "ListLaunchPlanIds", "ListLaunchPlans",
+    "GetLaunchPlan", "GetActiveLaunchPlan", "ListWorkflowIds", "GetWorkflow", "GetExecution", "ListExecutions",
     "GetExecutionData", "GetVersion",
 )
 

@@ -13,9 +13,10 @@ from flyteidl.admin import common_pb2, execution_pb2, launch_plan_pb2, project_p
 from flyteidl.core import identifier_pb2
 from flyteidl.core.execution_pb2 import QualityOfService, WorkflowExecution
 from flyteidl.service import admin_pb2_grpc
+from google.protobuf import json_format
 
 from webapp.admin import errors
-from webapp.admin.models import RESOURCE_TYPES, Entity, EntityRef, Execution, Input, Project
+from webapp.admin.models import RESOURCE_TYPES, Entity, EntityRef, Execution, Input, Project, Version
 
 NEWEST_FIRST = common_pb2.Sort(key="created_at", direction=common_pb2.Sort.DESCENDING)
 PAGE = 100
@@ -52,8 +53,8 @@ class AdminClient:
         raise errors.NotFound(f"no project named {project_id!r}", self.endpoint)
 
     def entity_names(self, project: str, domain: str, kind: str) -> list[str]:
-        """Names of every task or launch plan in a project and domain, alphabetically."""
-        method = {"task": "ListTaskIds", "launchplan": "ListLaunchPlanIds"}[kind]
+        """Names of every task, workflow or launch plan in a project and domain, alphabetically."""
+        method = {"task": "ListTaskIds", "workflow": "ListWorkflowIds", "launchplan": "ListLaunchPlanIds"}[kind]
         names, token = [], ""
         while True:
             response = self._call(method, common_pb2.NamedEntityIdentifierListRequest(
@@ -64,6 +65,28 @@ class AdminClient:
                 return sorted(set(names))
 
     # -- tasks and launch plans -------------------------------------------------------------------------
+
+    def versions(self, project: str, domain: str, kind: str, name: str, token: str = "",
+                 limit: int = 20) -> tuple[list[Version], str]:
+        """One page of an entity's versions, newest first, and the token of the next page ("" at the end)."""
+        method = {"task": "ListTasks", "launchplan": "ListLaunchPlans"}[kind]
+        response = self._call(method, common_pb2.ResourceListRequest(
+            id=common_pb2.NamedEntityIdentifier(project=project, domain=domain, name=name),
+            limit=limit, token=token, sort_by=NEWEST_FIRST))
+        items = response.tasks if kind == "task" else response.launch_plans
+        return [_version(kind, item) for item in items], response.token
+
+    def launch_plans_of(self, project: str, domain: str, workflow: str) -> list[Version]:
+        """The newest version of each launch plan of a workflow: its default one first, then by name."""
+        response = self._call("ListLaunchPlans", common_pb2.ResourceListRequest(
+            id=common_pb2.NamedEntityIdentifier(project=project, domain=domain),
+            filters=f"eq(workflow.name,{workflow})", limit=PAGE, sort_by=NEWEST_FIRST))
+        newest: dict[str, Version] = {}
+        for plan in response.launch_plans:
+            version = _version("launchplan", plan)
+            if plan.id.name not in newest or (version.active and not newest[plan.id.name].active):
+                newest[plan.id.name] = version
+        return sorted(newest.values(), key=lambda v: (v.ref.name != workflow, v.ref.name))
 
     def entity(self, ref: EntityRef) -> Entity:
         """A task or launch plan with its inputs; version `latest` means the most recently registered."""
@@ -105,10 +128,42 @@ class AdminClient:
             id=_execution_id(project, domain, name)))
         return _execution(response)
 
+    def executions(self, project: str, domain: str, token: str = "", phase: str = "", launched: str = "",
+                   limit: int = 25) -> tuple[list[Execution], str]:
+        """A page of executions, newest first; `launched` is "task/<name>" or "launchplan/<name>"."""
+        filters = []
+        if phase:
+            filters.append(f"eq(phase,{phase})")
+        if launched:
+            kind, _, name = launched.partition("/")
+            filters.append(f"eq({'task' if kind == 'task' else 'launch_plan'}.name,{name})")
+        response = self._call("ListExecutions", common_pb2.ResourceListRequest(
+            id=common_pb2.NamedEntityIdentifier(project=project, domain=domain), limit=limit, token=token,
+            filters="+".join(filters), sort_by=NEWEST_FIRST))
+        return [_execution(e) for e in response.executions], response.token
+
+    def execution_record(self, project: str, domain: str, name: str) -> dict:
+        """The execution as `flytectl get execution -o json` prints it."""
+        response = self._call("GetExecution", execution_pb2.WorkflowExecutionGetRequest(
+            id=_execution_id(project, domain, name)))
+        return json_format.MessageToDict(response)
+
+    def terminate(self, project: str, domain: str, name: str, cause: str) -> None:
+        self._call("TerminateExecution", execution_pb2.ExecutionTerminateRequest(
+            id=_execution_id(project, domain, name), cause=cause))
+
     def execution_inputs(self, project: str, domain: str, name: str):
         """The execution's inputs (defaults merged) as a LiteralMap."""
         return self._call("GetExecutionData", execution_pb2.WorkflowExecutionGetDataRequest(
             id=_execution_id(project, domain, name))).full_inputs
+
+
+def _version(kind: str, item) -> Version:
+    ref = EntityRef(kind, item.id.project, item.id.domain, item.id.name, item.id.version)
+    if kind == "task":
+        return Version(ref, _time(item.closure.created_at))
+    return Version(ref, _time(item.closure.created_at), item.closure.state == launch_plan_pb2.ACTIVE,
+                   item.spec.workflow_id.name)
 
 
 def _execution_id(project, domain, name):

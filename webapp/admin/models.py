@@ -35,6 +35,16 @@ class EntityRef:
 
 
 @dataclass(frozen=True)
+class Version:
+    """One registered version of a task or launch plan; `active` only means something for launch plans."""
+
+    ref: EntityRef
+    created_at: datetime | None
+    active: bool = False
+    workflow: str = ""  # the workflow a launch plan launches
+
+
+@dataclass(frozen=True)
 class Input:
     """One input of a task or launch plan, with what admin knows about its value."""
 

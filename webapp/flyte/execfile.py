@@ -12,7 +12,7 @@ import base64
 import functools
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import yaml
@@ -88,10 +88,11 @@ def read(text: str) -> ExecFile:
         raise ExecFileError(f"not valid YAML: {error}") from None
     if not isinstance(doc, dict):
         raise ExecFileError("an execFile is a YAML map with keys like task or workflow, version and inputs")
-    # encoding/json matching: exact key first, else case-insensitive; a later key wins over an earlier one
+    # flytectl goes YAML -> JSON object (keys sorted) -> encoding/json, which matches keys case-insensitively:
+    # of `task:` and `Task:`, the one sorting last wins
     found, ignored = {}, []
-    for key, value in doc.items():
-        attr = _FIELDS.get(key) or _FOLDED.get(str(key).lower())
+    for key, value in sorted(((_key(k), v) for k, v in doc.items()), key=lambda item: item[0]):
+        attr = _FIELDS.get(key) or _FOLDED.get(key.lower())
         if attr:
             found[attr] = value
         else:
@@ -194,6 +195,9 @@ class _Commented(dict):
         self.comments = {}
 
 
+_EPOCH = datetime(1970, 1, 1)
+
+
 class _Timestamp(str):
     """RFC 3339 text written plain, as go-yaml writes a time.Time (a string would be quoted)."""
 
@@ -211,7 +215,7 @@ def _plain(lt: types_pb2.LiteralType, literal: literals_pb2.Literal):
         return _plain(literal.scalar.union.type, literal.scalar.union.value)
     if which == "simple" and lt.simple == Simple.DATETIME:
         ts = literal.scalar.primitive.datetime
-        text = datetime.fromtimestamp(ts.seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        text = (_EPOCH + timedelta(seconds=ts.seconds)).isoformat(timespec="seconds")
         return _Timestamp(text + (f".{ts.nanos:09d}".rstrip("0") if ts.nanos else "") + "Z")
     value = kinds.to_value(lt, literal)
     if which == "simple" and lt.simple == Simple.STRUCT and not literal.scalar.HasField("binary"):
@@ -281,9 +285,9 @@ class _Emitter:
                 self._block(value, 4 * ((indent + 4) // 4))
                 self.pending = comment or self.pending
             else:
-                if value == {} and self.key_pending:  # go-yaml: "k: # c" then "{}" unindented; we: "k: {} # c"
+                if value == {} and indent == 0 and self.key_pending:  # go-yaml: "envs: # c", "{}" unindented
                     comment, self.key_pending = comment or self.key_pending, ""
-                elif value != [] and self.key_pending and not comment:  # [] is a flow sequence: it takes none
+                elif value not in ([], {}) and self.key_pending and not comment:  # flow [] {} take none
                     comment, self.key_pending = self.key_pending, ""
                 self._value(" ", value, 4 * ((indent + 4) // 4), comment, indent)
 
@@ -311,6 +315,7 @@ class _Emitter:
                 self._comment(comment, indent)
             return
         header, body = text.split("\n", 1)
+        header = header.replace("4", str(child_indent - indent))  # go-yaml always writes 4, wrong in a list
         self._write(space + header)
         if comment:
             self._comment(comment, child_indent)
@@ -333,10 +338,11 @@ class _Emitter:
 
     def _comment(self, comment: str, indent: int):
         """go-yaml's write_comment: '# ' before each line unless it starts with '#', then a line break."""
+        comment = _UNREADABLE.sub(lambda m: _escape(m.group()), comment)  # go-yaml writes them raw; nobody reads that
         lines = re.split(r"\r\n|[\r\n\x85\u2028\u2029]", comment)
         self.out += " " + "\n".join(
-            ("" if n == 0 else " " * indent) + ("" if line.startswith("#") else "# ") + line if line else ""
-            for n, line in enumerate(lines))
+            ("" if n == 0 else " " * indent or "\n") + ("" if line.startswith("#") else "# ") + line if line else ""
+            for n, line in enumerate(lines))  # go-yaml breaks twice before a continuation line at column 0
         if lines[-1]:
             self.out += "\n"
         self.indention = True
@@ -370,7 +376,9 @@ def _scalar(value, simple_key: bool = False) -> str:
 
 
 def _go_float(value: float) -> str:
-    """strconv.FormatFloat(v, 'g', -1, 64), as go-yaml writes floats: 0, 0.5, 1e+06."""
+    """strconv.FormatFloat(v, 'g', -1, 64), as go-yaml writes floats: 0, 0.5, 1e+06; but -0.0, not -0 (an int)."""
+    if value == 0 and str(value)[0] == "-":
+        return "-0.0"
     if value != value:
         return ".nan"
     if value in (float("inf"), float("-inf")):
@@ -394,16 +402,20 @@ _SPECIAL_WORDS = {"true", "True", "TRUE", "false", "False", "FALSE", "", "~", "n
                   "-.INF"}
 _NUMBER = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|[0-9]+)"
                      r"|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
-_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}.*)?")
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?"
+                        r"(?:Z|[-+][0-9]{2}:[0-9]{2})| [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?)?")
 _BASE60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
 _BREAKS = "\r\n\x85\u2028\u2029"
+_UNREADABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # YAML's c-printable
 
 
 def _resolves_as_text(s: str) -> bool:
     """Whether go-yaml would read `s` unquoted as a string, and old YAML 1.1 readers too."""
     if s in _SPECIAL_WORDS or s in _OLD_BOOLS or _BASE60.fullmatch(s):
         return False
-    if s[0] == "." or s[0] in "+-0123456789":
+    if s[0] == ".":
+        return not _NUMBER.fullmatch(s)
+    if s[0] in "+-0123456789":
         return not (_NUMBER.fullmatch(s.replace("_", "")) or _TIMESTAMP.fullmatch(s))
     return True
 

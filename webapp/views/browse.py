@@ -1,8 +1,8 @@
-"""Finding something to launch: projects and domains, then a domain's tasks and launch plans."""
+"""Finding something to launch: projects and domains, a domain's entities, an entity's versions."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 
 from webapp import admin
 
@@ -23,12 +23,32 @@ def index():
 
 @bp.get("/projects/<project>/<domain>")
 def project(project: str, domain: str):
-    """The tasks and launch plans of one project and domain."""
+    """The tasks, workflows and launch plans of one project and domain, filtered by `q` as the person types."""
     client = admin.client()
     found = client.project(project)
     if domain not in found.domains:
         abort(404, f"Project {project} has no domain {domain!r}.")
-    return render_template(
-        "browse/project.html", project=found, domain=domain,
-        tasks=client.entity_names(project, domain, "task"),
-        launch_plans=client.entity_names(project, domain, "launchplan"))
+    query = request.args.get("q", "").strip()
+    lists = {kind: [n for n in client.entity_names(project, domain, kind) if query.lower() in n.lower()]
+             for kind in ("task", "workflow", "launchplan")}
+    template = "browse/_entities.html" if request.htmx.target == "entities" else "browse/project.html"
+    return render_template(template, project=found, domain=domain, query=query, lists=lists)
+
+
+@bp.get("/projects/<project>/<domain>/<any(task, launchplan):kind>/<name>")
+def versions(project: str, domain: str, kind: str, name: str):
+    """An entity's versions, newest first, a page at a time."""
+    page, next_token = admin.client().versions(project, domain, kind, name, request.args.get("token", ""))
+    if not page and not request.args.get("token"):
+        abort(404, f"No {kind} named {name!r} in {project}/{domain}.")
+    return render_template("browse/versions.html", project=project, domain=domain, kind=kind, name=name,
+                           versions=page, next_token=next_token)
+
+
+@bp.get("/projects/<project>/<domain>/workflow/<name>")
+def workflow(project: str, domain: str, name: str):
+    """The launch plans of a workflow: its default one first, the active version marked."""
+    plans = admin.client().launch_plans_of(project, domain, name)
+    if not plans:
+        abort(404, f"No launch plans for workflow {name!r} in {project}/{domain}.")
+    return render_template("browse/workflow.html", project=project, domain=domain, name=name, plans=plans)

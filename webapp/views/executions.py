@@ -1,16 +1,32 @@
-"""An execution's page; its status block refreshes itself through htmx until the phase is terminal."""
+"""Executions: the list, one execution (its status block refreshes itself until terminal), its record, terminate."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import json
+
+import yaml
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from webapp import admin
 from webapp.flyte import form
 
 bp = Blueprint("executions", __name__)
+PHASES = ("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT")
+EXECUTION_URL = "/executions/<project>/<domain>/<name>"
 
 
-@bp.get("/executions/<project>/<domain>/<name>")
+@bp.get("/executions/<project>/<domain>")
+def index(project: str, domain: str):
+    """Executions newest first, filtered by phase and by what they launched, a page at a time."""
+    phase = request.args.get("phase", "") if request.args.get("phase") in PHASES else ""
+    launched = request.args.get("launched", "").strip()
+    executions, next_token = admin.client().executions(project, domain, request.args.get("token", ""), phase, launched)
+    template = "executions/_rows.html" if request.htmx.target == "execution-list" else "executions/index.html"
+    return render_template(template, project=project, domain=domain, executions=executions, next_token=next_token,
+                           phase=phase, launched=launched, phases=PHASES)
+
+
+@bp.get(EXECUTION_URL)
 def show(project: str, domain: str, name: str):
     """The execution; an htmx poll of its status block gets only that block."""
     client = admin.client()
@@ -19,4 +35,36 @@ def show(project: str, domain: str, name: str):
         return render_template("executions/_status.html", execution=execution)
     entity = client.entity(execution.launched)
     inputs = form.shown(entity.inputs, client.execution_inputs(project, domain, name).literals)
-    return render_template("executions/show.html", execution=execution, entity=entity, inputs=inputs)
+    record = client.execution_record(project, domain, name)
+    return render_template("executions/show.html", execution=execution, entity=entity, inputs=inputs,
+                           record_json=json.dumps(record, indent=2), console_url=_console_url(execution))
+
+
+@bp.get(EXECUTION_URL + "/record.<any(json, yaml):fmt>")
+def record(project: str, domain: str, name: str, fmt: str):
+    """The execution's record to download, as `flytectl get execution -o json|yaml` gives it."""
+    data = admin.client().execution_record(project, domain, name)
+    body = json.dumps(data, indent=2) if fmt == "json" else yaml.safe_dump(data, sort_keys=False)
+    return Response(body, mimetype="application/json" if fmt == "json" else "application/yaml",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@bp.get(EXECUTION_URL + "/terminate")
+def confirm_terminate(project: str, domain: str, name: str):
+    """Asks before terminating: a GET never changes anything."""
+    return render_template("executions/terminate.html", execution=admin.client().execution(project, domain, name))
+
+
+@bp.post(EXECUTION_URL + "/terminate")
+def terminate(project: str, domain: str, name: str):
+    """Terminates (ABORTED), then back to the execution."""
+    cause = request.form.get("cause", "").strip() or "terminated from Flyte Launch"
+    admin.client().terminate(project, domain, name, cause)
+    return redirect(url_for("executions.show", project=project, domain=domain, name=name), 303)
+
+
+def _console_url(execution) -> str:
+    endpoint = current_app.config["SETTINGS"].console_endpoint.rstrip("/")
+    if not endpoint:
+        return ""
+    return f"{endpoint}/console/projects/{execution.project}/domains/{execution.domain}/executions/{execution.name}"
