@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 serve: $(VENV)/.installed
 	$(VENV)/bin/flyte-launch serve
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test node_modules/.package-lock.json chromium
 	$(PY) -m pytest
 
 $(VENV)/.installed: pyproject.toml
@@ -19,6 +19,10 @@ $(VENV)/.installed: pyproject.toml
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
+
+# axe-core (accessibility checks in Chromium), pinned by package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
 
 # Debian's Chromium: Playwright's own browser download is not reachable from these machines.
 chromium:

@@ -27,12 +27,25 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory):
-    """The newcomer's command, `flyte-launch serve`, on a fresh data dir; answers its base URL."""
+def served_admin(served_process):
+    """The address of the sandbox admin `flyte-launch serve` started."""
+    return served_process[1]
+
+
+@pytest.fixture(scope="session")
+def served(served_process):
+    return served_process[0]
+
+
+@pytest.fixture(scope="session")
+def served_process(tmp_path_factory):
+    """The newcomer's command, `flyte-launch serve`, on a fresh data dir; answers its URL and its admin's."""
     port = free_port()
     data_dir = tmp_path_factory.mktemp("data")
     process = subprocess.Popen([sys.executable, "-m", "webapp.cli", "serve", "--port", str(port),
-                                "--data-dir", str(data_dir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                "--data-dir", str(data_dir)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True)
+    admin_address = process.stdout.readline().rsplit(" ", 1)[1].strip()  # "Embedded sandbox FlyteAdmin at H:P"
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -44,6 +57,6 @@ def served(tmp_path_factory):
     else:
         process.terminate()
         pytest.fail("flyte-launch serve did not answer /healthz within 30 s")
-    yield base
+    yield base, admin_address
     process.terminate()
     process.wait(timeout=10)

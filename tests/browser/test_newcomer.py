@@ -28,7 +28,7 @@ def test_newcomer_launches_merge_and_watches_it_succeed(page: Page, served):
     expect(phase).to_have_text(re.compile("QUEUED|RUNNING"))
     expect(phase).to_have_text("RUNNING", timeout=10_000)
     expect(phase).to_have_text("SUCCEEDED", timeout=15_000)
-    expect(page.locator("dl.values")).to_contain_text("[2, 4, 6]")
+    expect(page.locator("#execution-inputs")).to_contain_text("[2, 4, 6]")
 
 
 def test_a_wrong_value_comes_back_beside_its_field(page: Page, served):

@@ -34,8 +34,9 @@ def launch(project: str, domain: str, kind: str, name: str, version: str):
     action = request.form.get(form.ACTION, "")
     if action and action != PREVIEW:
         return _page(entity, request.form, launch_id)
-    inputs, input_fields = form.parse(entity.inputs, request.form)
-    option_fields, chosen = options.tree(entity.options, request.form)
+    posted = {k: v for k, v in request.form.items() if k != form.ACTION}  # a preview is checked like a launch
+    inputs, input_fields = form.parse(entity.inputs, posted)
+    option_fields, chosen = options.tree(entity.options, posted)
     if inputs is None or any(f.has_error for f in option_fields):
         return _page(entity, request.form, launch_id, input_fields, option_fields, invalid=True), 422
     launch_request = requests.create_execution(entity.ref, inputs, {**chosen, "name": chosen["name"] or launch_id},
