@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -503,7 +504,7 @@ class _GoKey:
         digits = False
         for i in range(min(len(a), len(b))):
             if a[i] == b[i]:
-                digits = a[i].isdigit()
+                digits = _is_digit(a[i])
                 continue
             a_letter, b_letter = a[i].isalpha(), b[i].isalpha()
             if a_letter and b_letter:
@@ -513,19 +514,24 @@ class _GoKey:
             a_num = b_num = 0
             if a[i] == "0" or b[i] == "0":
                 j = i - 1
-                while j >= 0 and a[j].isdigit():
+                while j >= 0 and _is_digit(a[j]):
                     if a[j] != "0":
                         a_num = b_num = 1
                         break
                     j -= 1
             ai, bi = i, i
-            while ai < len(a) and a[ai].isdigit():
-                a_num, ai = a_num * 10 + int(a[ai]), ai + 1
-            while bi < len(b) and b[bi].isdigit():
-                b_num, bi = b_num * 10 + int(b[bi]), bi + 1
+            while ai < len(a) and _is_digit(a[ai]):
+                a_num, ai = a_num * 10 + ord(a[ai]) - 48, ai + 1
+            while bi < len(b) and _is_digit(b[bi]):
+                b_num, bi = b_num * 10 + ord(b[bi]) - 48, bi + 1
             if a_num != b_num:
                 return a_num < b_num
             if ai != bi:
                 return ai < bi
             return a[i] < b[i]
         return len(a) < len(b)
+
+
+def _is_digit(c: str) -> bool:
+    """Go's unicode.IsDigit (category Nd); Python's isdigit also takes superscripts."""
+    return unicodedata.category(c) == "Nd"
