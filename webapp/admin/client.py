@@ -148,6 +148,16 @@ class AdminClient:
             id=_execution_id(project, domain, name)))
         return json_format.MessageToDict(response)
 
+    def relaunch(self, project: str, domain: str, name: str, new_name: str = "", overwrite_cache: bool = False) -> str:
+        """The same execution again (admin reuses its spec and user inputs); answers the new name."""
+        return self._call("RelaunchExecution", execution_pb2.ExecutionRelaunchRequest(
+            id=_execution_id(project, domain, name), name=new_name, overwrite_cache=overwrite_cache)).id.name
+
+    def recover(self, project: str, domain: str, name: str, new_name: str = "") -> str:
+        """A new execution that resumes from the failure, reusing what succeeded; answers the new name."""
+        return self._call("RecoverExecution", execution_pb2.ExecutionRecoverRequest(
+            id=_execution_id(project, domain, name), name=new_name)).id.name
+
     def terminate(self, project: str, domain: str, name: str, cause: str) -> None:
         self._call("TerminateExecution", execution_pb2.ExecutionTerminateRequest(
             id=_execution_id(project, domain, name), cause=cause))
@@ -233,4 +243,5 @@ def _execution(e: execution_pb2.Execution) -> Execution:
         principal=e.spec.metadata.principal,
         error=closure.error.message if closure.HasField("error") else "",
         options=_spec_options(e.spec),
+        reference=e.spec.metadata.reference_execution.name,
     )

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from flyteidl.core import identifier_pb2, literals_pb2, types_pb2
 
 TERMINAL_PHASES = frozenset({"SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"})
+RECOVERABLE_PHASES = frozenset({"FAILED", "ABORTED", "TIMED_OUT"})
 
 # URL word -> what admin calls the entity
 RESOURCE_TYPES = {"task": identifier_pb2.TASK, "launchplan": identifier_pb2.LAUNCH_PLAN}
@@ -79,6 +80,11 @@ class Execution:
     principal: str
     error: str = ""
     options: dict = field(default_factory=dict)  # launch options used, as webapp.flyte.options names them
+    reference: str = ""  # the execution this one relaunched or recovered, in the same project and domain
+
+    @property
+    def recoverable(self) -> bool:
+        return self.phase in RECOVERABLE_PHASES
 
     @property
     def terminal(self) -> bool:

@@ -535,3 +535,20 @@ class _GoKey:
 def _is_digit(c: str) -> bool:
     """Go's unicode.IsDigit (category Nd); Python's isdigit also takes superscripts."""
     return unicodedata.category(c) == "Nd"
+
+
+# --- launch options ---------------------------------------------------------------------------------------
+
+OPTION_FIELDS = ("iam_role", "service_account", "envs", "target_project", "target_domain", "cluster_pool",
+                 "execution_cluster", "overwrite_cache")  # the launch options an execFile can carry
+
+
+def options_of(exec_file: ExecFile) -> dict:
+    """The launch options (as webapp.flyte.options names them) a file sets."""
+    return {name: getattr(exec_file, name) for name in OPTION_FIELDS if getattr(exec_file, name)}
+
+
+def with_options(ref: EntityRef, options: dict) -> ExecFile:
+    """The file's non-input part for a launch with these options."""
+    return ExecFile(ref.kind, ref.name, ref.version, {},
+                    **{name: options[name] for name in OPTION_FIELDS if options.get(name)})

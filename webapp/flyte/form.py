@@ -353,18 +353,19 @@ def _origin(i: Input) -> str:
     return "fixed" if i.fixed else ("default" if i.default else "")
 
 
-def tree(inputs: tuple[Input, ...], posted: Mapping[str, str] | None = None,
-         prefix: str = PREFIX) -> tuple[list[Field], dict]:
+def tree(inputs: tuple[Input, ...], posted: Mapping[str, str] | None = None, prefix: str = PREFIX,
+         check: bool | None = None) -> tuple[list[Field], dict]:
     """Every input's field tree and the plain values parsed from the posted form.
 
     With nothing posted, the form shows the defaults and fixed values. Fixed inputs are never read from the
-    post: admin adds them itself and refuses them from us.
+    post: admin adds them itself and refuses them from us. Missing values are only reported when `check`,
+    which by default means the form was submitted (not fresh, not reshaped by a button).
     """
     fixed = flatten_literals(inputs, {i.name: i.fixed for i in inputs if i.fixed}, prefix)
     defaults = flatten_literals(inputs, {i.name: i.default for i in inputs if i.default}, prefix)
     posted_nothing = posted is None
     posted = _Posted({**(defaults if posted_nothing else posted), **fixed})
-    submitted = not posted_nothing and not posted.action
+    submitted = (not posted_nothing and not posted.action) if check is None else check
     verb, _, target = posted.action.partition(":")
     if verb == "reset":  # back to the launch plan's default
         posted.take(target)

@@ -109,6 +109,8 @@ class String(Kind):
             return value
         if strict or value is None or isinstance(value, (list, dict, bytes)):
             raise InvalidValue(f"expected text, got {value!r}")
+        if isinstance(value, bool):  # YAML's yes/no: the text flytectl would send
+            return "true" if value else "false"
         return str(value)
 
     def literal(self, lt, value):
@@ -212,17 +214,26 @@ def parse_duration(value) -> timedelta:
 
 
 def format_duration(value: timedelta) -> str:
-    """The Go form flytectl prints ("1h30m0s"), so a duration reads the same here and in YAML."""
+    """Go's time.Duration.String ("1h30m0s", "1.5s", "100ms"), as flytectl prints durations."""
     micros = round(value / timedelta(microseconds=1))
     sign, micros = ("-" if micros < 0 else ""), abs(micros)
+    if micros == 0:
+        return "0s"
+    if micros < 1_000_000:
+        unit, size = ("ms", 1000) if micros >= 1000 else ("µs", 1)
+        return sign + _trim(micros / size) + unit
     hours, rest = divmod(micros, 3_600_000_000)
     minutes, rest = divmod(rest, 60_000_000)
-    seconds = f"{rest / 1e6:.6f}".rstrip("0").rstrip(".") + "s"
+    seconds = _trim(rest / 1e6) + "s"
     if hours:
         return f"{sign}{hours}h{minutes}m{seconds}"
     if minutes:
         return f"{sign}{minutes}m{seconds}"
     return sign + seconds
+
+
+def _trim(number: float) -> str:
+    return f"{number:.6f}".rstrip("0").rstrip(".")
 
 
 class Duration(Kind):

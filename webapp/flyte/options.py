@@ -65,10 +65,10 @@ def inputs(defaults: Mapping[str, object] | None = None) -> tuple[Input, ...]:
     )
 
 
-def tree(defaults: Mapping[str, object] | None, posted: Mapping[str, str] | None = None):
+def tree(defaults: Mapping[str, object] | None, posted: Mapping[str, str] | None = None, check: bool | None = None):
     """The options' fields and their plain values, with the rules admin applies checked beside each field."""
     option_inputs = inputs(defaults)
-    fields, values = form.tree(option_inputs, posted, PREFIX)
+    fields, values = form.tree(option_inputs, posted, PREFIX, check)
     for field in fields:
         if field.label not in (defaults or {}):
             field.origin = ""  # "inherit" is the form's own starting point, not the launch plan's
@@ -102,3 +102,11 @@ def _check(name: str, value) -> str:
         if bad:
             return f"label value {bad[0]!r}: at most 63 letters, digits, '-', '_' or '.'"
     return ""
+
+
+def flatten(values: Mapping[str, object]) -> dict[str, str]:
+    """The posted form that shows these option values (from an execFile, an execution, a link)."""
+    types = {name: lt for name, (lt, _) in OPTIONS.items()}
+    literals = {name: kinds.to_literal(types[name], value) for name, value in values.items()
+                if name in types and value not in (None, "", {}, [])}
+    return form.flatten_literals(inputs(), literals, PREFIX)

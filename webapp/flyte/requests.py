@@ -18,8 +18,11 @@ FORM_ANNOTATION = "flyte-launch/form-id"
 
 
 def create_execution(ref: EntityRef, inputs: literals_pb2.LiteralMap, options: Mapping[str, object] | None = None,
-                     form_id: str = "") -> execution_pb2.ExecutionCreateRequest:
-    """The request for `ref` with `inputs`; `options` are the plain values of webapp.flyte.options."""
+                     form_id: str = "", reference: str = "") -> execution_pb2.ExecutionCreateRequest:
+    """The request for `ref` with `inputs`; `options` are the plain values of webapp.flyte.options.
+
+    `reference` ("project/domain/name") records the launch as a relaunch (with changes) of that execution.
+    """
     o = options or {}
     launched = identifier_pb2.Identifier(
         resource_type=RESOURCE_TYPES[ref.kind], project=ref.project, domain=ref.domain,
@@ -31,6 +34,11 @@ def create_execution(ref: EntityRef, inputs: literals_pb2.LiteralMap, options: M
                                      for k, v in (o.get("envs") or {}).items()]),  # always present, as flytectl sends it
         overwrite_cache=bool(o.get("overwrite_cache")),
     )
+    if reference.count("/") == 2:
+        project, domain, name = reference.split("/")
+        spec.metadata.mode = execution_pb2.ExecutionMetadata.RELAUNCH
+        spec.metadata.reference_execution.CopyFrom(
+            identifier_pb2.WorkflowExecutionIdentifier(project=project, domain=domain, name=name))
     iam_role, service_account = o.get("iam_role", ""), o.get("service_account", "")
     if iam_role or service_account:  # both the current field and the deprecated one, as flytectl does
         spec.security_context.run_as.CopyFrom(security_pb2.Identity(iam_role=iam_role, k8s_service_account=service_account))

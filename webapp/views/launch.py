@@ -1,59 +1,61 @@
-"""The launch form: GET shows it, POST launches and redirects (303) to the new execution.
+"""The launch form: GET shows it (prefilled from its query, for shared links), POST launches (303).
 
-A POST that carries a form button's `$action` (add an item, switch to JSON, preview...) only redraws the form;
-the same request works as a plain form submit and as an htmx request that swaps in the changed part.
+A POST that carries a form button's `$action` only redraws the form (add an item, switch to JSON...), or
+previews, imports an execFile, exports one, or makes a link; the same request works as a plain form
+submit and as an htmx request that swaps in the changed part.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from webapp import admin
 from webapp.admin.errors import AlreadyExists, NotFound
 from webapp.admin.models import EntityRef
-from webapp.flyte import form, options, preview, requests
+from webapp.flyte import execfile, form, kinds, options, preview, requests
 
 bp = Blueprint("launch", __name__)
 LAUNCH_URL = "/launch/<project>/<domain>/<any(task, launchplan):kind>/<name>/<version>"
-PREVIEW = "preview"
+NOT_STATE = {"csrf_token", "launch_id", "reference", form.ACTION, "execfile_text"}  # what a shared link leaves out
+LINK_LIMIT = 6000  # characters; longer URLs are cut by some browsers, proxies and chat tools
 
 
 @bp.get(LAUNCH_URL)
 def show(project: str, domain: str, kind: str, name: str, version: str):
-    """The form for one version of a task or launch plan."""
+    """The form for one version of a task or launch plan; a query (a shared link) prefills it."""
     entity = admin.client().entity(EntityRef(kind, project, domain, name, version))
-    return _page(entity, None, launch_id=options.new_launch_id())
+    state = {k: v for k, v in request.args.items() if k.startswith((form.PREFIX, options.PREFIX))}
+    return page(entity, state or None, options.new_launch_id(), reference=request.args.get("reference", ""),
+                check=False)
 
 
 @bp.post(LAUNCH_URL)
 def launch(project: str, domain: str, kind: str, name: str, version: str):
-    """Launches (or previews); a value that does not fit brings the form back with everything typed kept."""
+    """Launches, or does what the pressed button asks; a value that does not fit comes back beside its field."""
     client = admin.client()
     entity = client.entity(EntityRef(kind, project, domain, name, version))
     launch_id = request.form.get("launch_id") or options.new_launch_id()
+    reference = request.form.get("reference", "")
     action = request.form.get(form.ACTION, "")
-    if action and action != PREVIEW:
-        return _page(entity, request.form, launch_id)
-    posted = {k: v for k, v in request.form.items() if k != form.ACTION}  # a preview is checked like a launch
-    inputs, input_fields = form.parse(entity.inputs, posted)
-    option_fields, chosen = options.tree(entity.options, posted)
-    if inputs is None or any(f.has_error for f in option_fields):
-        return _page(entity, request.form, launch_id, input_fields, option_fields, invalid=True), 422
-    launch_request = requests.create_execution(entity.ref, inputs, {**chosen, "name": chosen["name"] or launch_id},
-                                               launch_id)
-    if action == PREVIEW:
-        dry_run = {"json": preview.request_json(launch_request), "command": preview.command(entity.ref, chosen),
-                   "lost": preview.beyond_flytectl(chosen)}
-        return _page(entity, request.form, launch_id, input_fields, option_fields, preview=dry_run)
+    if action in _ACTIONS:
+        return _ACTIONS[action](entity, launch_id, reference)
+    if action:
+        return page(entity, request.form, launch_id, reference=reference)
+    checked = _checked(entity, launch_id, reference)
+    if checked.problem:
+        return checked.problem
     try:
-        execution = client.create_execution(launch_request)
+        execution = client.create_execution(checked.request)
     except AlreadyExists:
-        if not _launched_by(launch_request, launch_id):
-            name_field = next(f for f in option_fields if f.label == "name")
-            name_field.error = f"an execution named {launch_request.name!r} already exists"
-            return _page(entity, request.form, launch_id, input_fields, option_fields, invalid=True), 409
-        execution = launch_request.name  # a second click, or a retry: the first one launched it
-    return redirect(url_for("executions.show", project=launch_request.project, domain=launch_request.domain,
+        if not _launched_by(checked.request, launch_id):
+            field = next(f for f in checked.option_fields if f.label == "name")
+            field.error = f"an execution named {checked.request.name!r} already exists"
+            return page(entity, checked.posted, launch_id, checked.input_fields, checked.option_fields,
+                        reference=reference, invalid=True), 409
+        execution = checked.request.name  # a second click, or a retry: the first one launched it
+    return redirect(url_for("executions.show", project=checked.request.project, domain=checked.request.domain,
                             name=execution), 303)
 
 
@@ -73,16 +75,110 @@ def check_name(project: str, domain: str, kind: str, name: str, version: str):
     return render_template("launch/_name_check.html", wanted=wanted, problem=problem)
 
 
+class _Checked:
+    """The posted form parsed: the request to send, or the page that says what is wrong."""
+
+    def __init__(self, posted, input_fields, option_fields, launch_request=None, problem=None):
+        self.posted, self.input_fields, self.option_fields = posted, input_fields, option_fields
+        self.request, self.problem = launch_request, problem
+
+
+def _checked(entity, launch_id: str, reference: str) -> _Checked:
+    posted = {k: v for k, v in request.form.items() if k != form.ACTION}  # a preview is checked like a launch
+    inputs, input_fields = form.parse(entity.inputs, posted)
+    option_fields, chosen = options.tree(entity.options, posted)
+    if inputs is None or any(f.has_error for f in option_fields):
+        problem = page(entity, posted, launch_id, input_fields, option_fields, reference=reference, invalid=True), 422
+        return _Checked(posted, input_fields, option_fields, problem=problem)
+    launch_request = requests.create_execution(entity.ref, inputs, {**chosen, "name": chosen["name"] or launch_id},
+                                               launch_id, reference)
+    return _Checked(posted, input_fields, option_fields, launch_request)
+
+
+def _preview(entity, launch_id: str, reference: str):
+    checked = _checked(entity, launch_id, reference)
+    if checked.problem:
+        return checked.problem
+    chosen = options.tree(entity.options, checked.posted)[1]
+    dry_run = {"json": preview.request_json(checked.request), "command": preview.command(entity.ref, chosen),
+               "lost": preview.beyond_flytectl(chosen), "execfile": _execfile_text(entity, checked.posted),
+               "execfile_name": preview.execfile_name(entity.ref)}
+    return page(entity, checked.posted, launch_id, checked.input_fields, checked.option_fields,
+                reference=reference, preview=dry_run)
+
+
+def _import(entity, launch_id: str, reference: str):
+    """Prefills the form from a flytectl execFile (uploaded or pasted); what does not fit is reported per key."""
+    upload = request.files.get("execfile")
+    text = upload.read().decode("utf-8", "replace") if upload and upload.filename else request.form.get("execfile_text", "")
+    try:
+        exec_file = execfile.read(text)
+    except execfile.ExecFileError as error:
+        return page(entity, request.form, launch_id, reference=reference, import_problems=[str(error)]), 422
+    literals, errors = execfile.literals_for(entity.inputs, exec_file.inputs)
+    state = {**form.flatten_literals(entity.inputs, literals), **options.flatten(execfile.options_of(exec_file))}
+    input_fields = form.tree(entity.inputs, state, check=False)[0]
+    option_fields = options.tree(entity.options, state, check=False)[0]
+    problems = [f"{key}: {message}" for key, message in errors.items()]
+    for field in input_fields:
+        field.error = errors.get(field.label, field.error)
+    if (exec_file.kind, exec_file.name, exec_file.version) != (entity.ref.kind, entity.ref.name, entity.ref.version):
+        problems.insert(0, f"the file is for {exec_file.kind} {exec_file.name} version {exec_file.version}; "
+                           "its values were put into this form where they fit")
+    problems += [f"{key}: not an execFile key; flytectl ignores it" for key in exec_file.ignored]
+    return page(entity, state, launch_id, input_fields, option_fields, reference=reference,
+                import_problems=problems, imported=True)
+
+
+def _export(entity, launch_id: str, reference: str):
+    """The current form as an execFile flytectl accepts (values that do not parse yet are left at defaults)."""
+    body = _execfile_text(entity, request.form)
+    return Response(body, mimetype="application/yaml",
+                    headers={"Content-Disposition": f'attachment; filename="{preview.execfile_name(entity.ref)}"'})
+
+
+def _link(entity, launch_id: str, reference: str):
+    """A link that opens this form as it is now; too long for a URL, the page says so and offers the execFile."""
+    state = {k: v for k, v in request.form.items() if k not in NOT_STATE and v != ""}
+    if reference:
+        state["reference"] = reference
+    url = url_for("launch.show", _external=True, **_ref_args(entity.ref)) + "?" + urlencode(state)
+    share = {"url": url} if len(url) <= LINK_LIMIT else {"too_long": len(url)}
+    return page(entity, request.form, launch_id, reference=reference, share=share)
+
+
+_ACTIONS = {"preview": _preview, "import": _import, "export": _export, "link": _link}
+
+
+def _execfile_text(entity, posted) -> str:
+    fields, values = form.tree(entity.inputs, posted)
+    literals = {}
+    for i in entity.inputs:
+        if i.name in values:
+            try:
+                literals[i.name] = kinds.to_literal(i.type, values[i.name])
+            except kinds.InvalidValue:
+                pass  # left at its default in the file, to be fixed there or here
+    chosen = options.tree(entity.options, posted, check=False)[1]
+    return execfile.write(entity.ref, entity.inputs, literals, execfile.with_options(entity.ref, chosen))
+
+
 def _launched_by(launch_request, launch_id: str) -> bool:
     """Whether the execution holding this name was launched by this same form (double click, retry)."""
     existing = admin.client().execution(launch_request.project, launch_request.domain, launch_request.name)
     return existing.options.get("annotations", {}).get(requests.FORM_ANNOTATION) == launch_id
 
 
-def _page(entity, posted, launch_id: str, input_fields=None, option_fields=None, **extra):
+def _ref_args(ref: EntityRef) -> dict:
+    return {"project": ref.project, "domain": ref.domain, "kind": ref.kind, "name": ref.name, "version": ref.version}
+
+
+def page(entity, posted, launch_id: str, input_fields=None, option_fields=None, reference: str = "",
+         check: bool | None = None, **extra):
+    """The launch page; `reference` ("project/domain/name") makes the launch a relaunch of that execution."""
     if input_fields is None:
-        input_fields = form.tree(entity.inputs, posted)[0]
+        input_fields = form.tree(entity.inputs, posted, check=check)[0]
     if option_fields is None:
-        option_fields = options.tree(entity.options, posted)[0]
+        option_fields = options.tree(entity.options, posted, check)[0]
     return render_template("launch/form.html", entity=entity, fields=input_fields, option_fields=option_fields,
-                           launch_id=launch_id, **extra)
+                           launch_id=launch_id, reference=reference, **extra)
