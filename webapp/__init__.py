@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
 from webapp import admin, config, errors
-from webapp.views import browse, executions, launch
+from webapp.views import browse, executions, launch, relaunch
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,7 +36,7 @@ def create_app(settings: config.Settings | None = None) -> Flask:
     CSRFProtect(app)
     admin.init_app(app)
     errors.init_app(app)
-    for blueprint in (browse.bp, launch.bp, executions.bp):
+    for blueprint in (browse.bp, launch.bp, executions.bp, relaunch.bp):
         app.register_blueprint(blueprint)
     app.after_request(_security_headers)
     return app

@@ -398,6 +398,18 @@ def parse(inputs: tuple[Input, ...], posted: Mapping[str, str]) -> tuple[literal
     return literals_pb2.LiteralMap(literals=literals), fields
 
 
+def literals_of(inputs: tuple[Input, ...], values: Mapping[str, object]) -> dict[str, literals_pb2.Literal]:
+    """The literals of the values that convert; the others are left out (exports, comparisons)."""
+    literals = {}
+    for i in inputs:
+        if i.name in values:
+            try:
+                literals[i.name] = kinds.to_literal(i.type, values[i.name])
+            except kinds.InvalidValue:
+                pass
+    return literals
+
+
 def shown(inputs: tuple[Input, ...], literals: Mapping[str, literals_pb2.Literal]) -> list[Field]:
     """Read-only fields showing the given literals (an execution's inputs), each value as compact JSON."""
     return [

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+import re
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from webapp import admin
 
 bp = Blueprint("browse", __name__)
+# a Flyte console execution URL, from any host: what people paste to share an execution
+CONSOLE_EXECUTION = re.compile(r"/console/projects/([^/?#\s]+)/domains/([^/?#\s]+)/executions/([^/?#\s]+)")
 
 
 @bp.get("/healthz")
@@ -29,6 +33,8 @@ def project(project: str, domain: str):
     if domain not in found.domains:
         abort(404, f"Project {project} has no domain {domain!r}.")
     query = request.args.get("q", "").strip()
+    if CONSOLE_EXECUTION.search(query):
+        return open_link()
     lists = {kind: [n for n in client.entity_names(project, domain, kind) if query.lower() in n.lower()]
              for kind in ("task", "workflow", "launchplan")}
     template = "browse/_entities.html" if request.htmx.target == "entities" else "browse/project.html"
@@ -52,3 +58,14 @@ def workflow(project: str, domain: str, name: str):
     if not plans:
         abort(404, f"No launch plans for workflow {name!r} in {project}/{domain}.")
     return render_template("browse/workflow.html", project=project, domain=domain, name=name, plans=plans)
+
+
+@bp.get("/open")
+def open_link():
+    """Opens a pasted Flyte console execution URL here; only our own pages are ever redirected to."""
+    text = request.args.get("q", "").strip()
+    match = CONSOLE_EXECUTION.search(text)
+    if not match:
+        abort(404, "That is not a Flyte console execution link (…/console/projects/P/domains/D/executions/NAME).")
+    project, domain, name = match.groups()
+    return redirect(url_for("executions.show", project=project, domain=domain, name=name))

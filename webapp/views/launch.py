@@ -14,7 +14,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from webapp import admin
 from webapp.admin.errors import AlreadyExists, NotFound
 from webapp.admin.models import EntityRef
-from webapp.flyte import execfile, form, kinds, options, preview, requests
+from webapp.flyte import execfile, form, options, preview, relaunch, requests
 
 bp = Blueprint("launch", __name__)
 LAUNCH_URL = "/launch/<project>/<domain>/<any(task, launchplan):kind>/<name>/<version>"
@@ -151,16 +151,21 @@ _ACTIONS = {"preview": _preview, "import": _import, "export": _export, "link": _
 
 
 def _execfile_text(entity, posted) -> str:
-    fields, values = form.tree(entity.inputs, posted)
-    literals = {}
-    for i in entity.inputs:
-        if i.name in values:
-            try:
-                literals[i.name] = kinds.to_literal(i.type, values[i.name])
-            except kinds.InvalidValue:
-                pass  # left at its default in the file, to be fixed there or here
+    """Values that do not parse yet are left at their defaults in the file, to be fixed there or here."""
+    literals = form.literals_of(entity.inputs, form.tree(entity.inputs, posted)[1])
     chosen = options.tree(entity.options, posted, check=False)[1]
     return execfile.write(entity.ref, entity.inputs, literals, execfile.with_options(entity.ref, chosen))
+
+
+def _changes(entity, posted, reference: str) -> list[str]:
+    """What this form would launch differently from the execution it relaunches."""
+    project, domain, name = reference.split("/")
+    client = admin.client()
+    original = client.execution_inputs(project, domain, name).literals
+    current = form.literals_of(entity.inputs, form.tree(entity.inputs, posted, check=False)[1])
+    chosen = options.tree(entity.options, posted, check=False)[1]
+    return relaunch.differences(entity.inputs, original, current,
+                                relaunch.reusable_options(client.execution(project, domain, name)), chosen)
 
 
 def _launched_by(launch_request, launch_id: str) -> bool:
@@ -180,5 +185,6 @@ def page(entity, posted, launch_id: str, input_fields=None, option_fields=None, 
         input_fields = form.tree(entity.inputs, posted, check=check)[0]
     if option_fields is None:
         option_fields = options.tree(entity.options, posted, check)[0]
+    changes = _changes(entity, posted, reference) if reference.count("/") == 2 else None
     return render_template("launch/form.html", entity=entity, fields=input_fields, option_fields=option_fields,
-                           launch_id=launch_id, reference=reference, **extra)
+                           launch_id=launch_id, reference=reference, changes=changes, **extra)

@@ -1,0 +1,66 @@
+"""Relaunching with changes: carrying inputs over to another version, and telling what differs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from flyteidl.core import literals_pb2
+
+from webapp.admin.models import Input
+from webapp.flyte.requests import FORM_ANNOTATION
+
+
+@dataclass
+class CarriedOver:
+    """An execution's inputs moved onto an interface, with what could not come along."""
+
+    literals: dict[str, literals_pb2.Literal]
+    removed: list[str] = field(default_factory=list)  # inputs the new version no longer has
+    added: list[str] = field(default_factory=list)  # inputs only the new version has
+    retyped: list[str] = field(default_factory=list)  # same name, another type: not carried over
+
+    @property
+    def complete(self) -> bool:
+        return not (self.removed or self.added or self.retyped)
+
+
+def carry_over(old: tuple[Input, ...], new: tuple[Input, ...],
+               literals: Mapping[str, literals_pb2.Literal]) -> CarriedOver:
+    """The literals whose input exists in `new` with the same type (fixed inputs are the launch plan's own)."""
+    old_types = {i.name: i.type for i in old if not i.fixed}
+    result = CarriedOver({})
+    for i in new:
+        if i.fixed:
+            continue
+        if i.name not in old_types:
+            result.added.append(i.name)
+        elif old_types[i.name] != i.type:
+            result.retyped.append(i.name)
+        elif i.name in literals:
+            result.literals[i.name] = literals[i.name]
+    new_names = {i.name for i in new}
+    result.removed = sorted(name for name in old_types if name not in new_names)
+    return result
+
+
+def differences(inputs: tuple[Input, ...], original: Mapping[str, literals_pb2.Literal],
+                current: Mapping[str, literals_pb2.Literal], original_options: Mapping[str, object],
+                current_options: Mapping[str, object]) -> list[str]:
+    """The inputs and options whose value is not the original execution's."""
+    changed = [i.name for i in inputs if not i.fixed and original.get(i.name) != current.get(i.name)]
+    for name in sorted(set(original_options) | set(current_options)):
+        if _set(original_options.get(name)) != _set(current_options.get(name)):
+            changed.append(f"option {name}")
+    return changed
+
+
+def _set(value):
+    """Empty and unset mean the same for an option."""
+    return None if value in (None, "", False, {}, [], "inherit") else value
+
+
+def reusable_options(execution) -> dict:
+    """The options an execution used, minus the mark of the form that launched it."""
+    annotations = {k: v for k, v in execution.options.get("annotations", {}).items() if k != FORM_ANNOTATION}
+    return {**execution.options, "annotations": annotations}
