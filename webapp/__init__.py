@@ -9,7 +9,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
-from webapp import admin, config, errors
+from webapp import admin, auth, config, errors
 from webapp.views import browse, executions, launch, relaunch
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,14 +27,12 @@ def create_app(settings: config.Settings | None = None) -> Flask:
     app.config.update(
         SETTINGS=settings,
         SECRET_KEY=settings.secret_key or load_secret_key(settings.data_dir),
-        SESSION_COOKIE_NAME="flyte_launch_session",
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # a form left open over lunch still launches
     )
     Htmx(app)
     CSRFProtect(app)
-    admin.init_app(app)
+    auth.init_app(app)
+    admin.init_app(app, auth.grpc_metadata, auth.refresh)
     errors.init_app(app)
     for blueprint in (browse.bp, launch.bp, executions.bp, relaunch.bp):
         app.register_blueprint(blueprint)

@@ -26,6 +26,18 @@ class Settings:
     console_endpoint: str = ""
     data_dir: str = ""
     secret_key: str = ""
+    # authentication, named as flytectl names it (admin.authType): "" (none), Pkce, ClientSecret, ExternalCommand
+    auth_type: str = ""
+    client_id: str = ""  # Pkce: this app's public client (default: admin's public client config); ClientSecret: the service's
+    client_secret_location: str = ""
+    client_secret_env_var: str = ""
+    scopes: str = ""  # space separated; default: admin's public client config
+    audience: str = ""
+    token_url: str = ""
+    command: str = ""  # ExternalCommand: prints a token
+    authorization_header: str = ""  # default: admin's authorization_metadata_key, else flyte-authorization
+    issuer: str = ""  # skip admin's discovery and use this OpenID issuer
+    redis_url: str = ""  # sessions in Redis, for several replicas; default: files in the data dir
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -47,12 +59,22 @@ def from_flytectl_file(path: Path) -> dict:
     doc = yaml.safe_load(path.read_text()) or {}
     admin = doc.get("admin") or {}
     console = doc.get("console") or {}
+    scopes = admin.get("scopes")
     values = {
         "admin_endpoint": admin.get("endpoint"),
         "insecure": admin.get("insecure"),
         "ca_cert_file": admin.get("caCertFilePath"),
         "max_retries": admin.get("maxRetries"),
         "console_endpoint": console.get("endpoint"),
+        "auth_type": admin.get("authType"),
+        "client_id": admin.get("clientId"),
+        "client_secret_location": admin.get("clientSecretLocation"),
+        "client_secret_env_var": admin.get("clientSecretEnvVar"),
+        "scopes": " ".join(scopes) if isinstance(scopes, list) else scopes,
+        "audience": admin.get("audience"),
+        "token_url": admin.get("tokenUrl"),
+        "command": " ".join(admin["command"]) if isinstance(admin.get("command"), list) else admin.get("command"),
+        "authorization_header": admin.get("authorizationHeader"),
     }
     return {k: v for k, v in values.items() if v is not None}
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, session
 from werkzeug.exceptions import HTTPException
 
-from webapp.admin.errors import AdminError, Unavailable
+from webapp import auth
+from webapp.admin.errors import AdminError, Unauthenticated, Unavailable
+from webapp.auth import tokens
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(AdminError, _admin_error)
+    app.register_error_handler(Unauthenticated, _unauthenticated)
     app.register_error_handler(HTTPException, _http_error)
+
+
+def _unauthenticated(error: Unauthenticated):
+    """Admin refused the token even after a refresh: log in again and come back, the form kept."""
+    if auth.pkce():
+        session.pop(tokens.TOKEN, None)
+        return auth.login_redirect()
+    return _admin_error(error)
 
 
 def _admin_error(error: AdminError):

@@ -12,11 +12,11 @@ import grpc
 from flyteidl.admin import common_pb2, execution_pb2, launch_plan_pb2, project_pb2
 from flyteidl.core import identifier_pb2
 from flyteidl.core.execution_pb2 import QualityOfService, WorkflowExecution
-from flyteidl.service import admin_pb2_grpc
+from flyteidl.service import admin_pb2_grpc, auth_pb2, auth_pb2_grpc
 from google.protobuf import json_format
 
 from webapp.admin import errors
-from webapp.admin.models import RESOURCE_TYPES, Entity, EntityRef, Execution, Input, Project, Version
+from webapp.admin.models import RESOURCE_TYPES, AuthServer, Entity, EntityRef, Execution, Input, Project, Version
 
 NEWEST_FIRST = common_pb2.Sort(key="created_at", direction=common_pb2.Sort.DESCENDING)
 PAGE = 100
@@ -24,18 +24,40 @@ KIND_OF_RESOURCE = {v: k for k, v in RESOURCE_TYPES.items()}
 
 
 class AdminClient:
+    """`metadata` gives the call metadata (the token) for the current request; on UNAUTHENTICATED,
+    `refresh` gets a chance to renew the token (True if it did) and the call is retried once."""
+
     def __init__(self, channel: grpc.Channel, endpoint: str, timeout: float,
-                 metadata: Callable[[], list[tuple[str, str]]] = list):
+                 metadata: Callable[[], list[tuple[str, str]]] = list, refresh: Callable[[], bool] = lambda: False):
         self._stub = admin_pb2_grpc.AdminServiceStub(channel)
+        self._auth = auth_pb2_grpc.AuthMetadataServiceStub(channel)
         self.endpoint = endpoint
         self._timeout = timeout
         self._metadata = metadata
+        self._refresh = refresh
 
     def _call(self, method: str, request):
+        call = getattr(self._stub, method)
         try:
-            return getattr(self._stub, method)(request, timeout=self._timeout, metadata=self._metadata())
+            try:
+                return call(request, timeout=self._timeout, metadata=self._metadata())
+            except grpc.RpcError as error:
+                if error.code() != grpc.StatusCode.UNAUTHENTICATED or not self._refresh():
+                    raise
+                return call(request, timeout=self._timeout, metadata=self._metadata())
         except grpc.RpcError as error:
             raise errors.from_rpc_error(error, self.endpoint) from error
+
+    def auth_server(self) -> AuthServer:
+        """Admin's OAuth2 metadata and public client config (both anonymous calls), as flytectl discovers them."""
+        try:  # anonymous by design: these say how to get a token
+            metadata = self._auth.GetOAuth2Metadata(auth_pb2.OAuth2MetadataRequest(), timeout=self._timeout)
+            client = self._auth.GetPublicClientConfig(auth_pb2.PublicClientAuthConfigRequest(), timeout=self._timeout)
+        except grpc.RpcError as error:
+            raise errors.from_rpc_error(error, self.endpoint) from error
+        return AuthServer(metadata.issuer, metadata.authorization_endpoint, metadata.token_endpoint,
+                          metadata.jwks_uri, client.client_id, tuple(client.scopes),
+                          client.authorization_metadata_key, client.audience)
 
     # -- browsing ---------------------------------------------------------------------------------------
 

@@ -89,3 +89,17 @@ class Execution:
     @property
     def terminal(self) -> bool:
         return self.phase in TERMINAL_PHASES
+
+
+@dataclass(frozen=True)
+class AuthServer:
+    """Where and how to log in, as admin's AuthMetadataService and public client config describe it."""
+
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    jwks_uri: str
+    client_id: str
+    scopes: tuple[str, ...]
+    metadata_key: str  # the gRPC metadata key the token travels under
+    audience: str = ""

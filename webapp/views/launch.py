@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from webapp import admin
+from webapp import admin, auth
 from webapp.admin.errors import AlreadyExists, NotFound
 from webapp.admin.models import EntityRef
 from webapp.flyte import execfile, form, options, preview, relaunch, requests
@@ -26,6 +26,10 @@ LINK_LIMIT = 6000  # characters; longer URLs are cut by some browsers, proxies a
 def show(project: str, domain: str, kind: str, name: str, version: str):
     """The form for one version of a task or launch plan; a query (a shared link) prefills it."""
     entity = admin.client().entity(EntityRef(kind, project, domain, name, version))
+    pending = auth.take_pending_form(request.path)  # posted when the login had run out: shown again
+    if pending:
+        return page(entity, pending, pending.get("launch_id") or options.new_launch_id(),
+                    reference=pending.get("reference", ""), check=False)
     state = {k: v for k, v in request.args.items() if k.startswith((form.PREFIX, options.PREFIX))}
     return page(entity, state or None, options.new_launch_id(), reference=request.args.get("reference", ""),
                 check=False)

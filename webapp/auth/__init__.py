@@ -1,0 +1,124 @@
+"""Authentication: who the person is, and the token each admin call carries.
+
+The mode is flytectl's `admin.authType`: none, `Pkce` (each person logs in; authorization code + PKCE via
+Authlib), `ClientSecret` (the app as a service, client credentials) or `ExternalCommand` (a printed token).
+Tokens live in the server-side session or in this process, never in the browser.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from authlib.integrations.flask_client import OAuth
+from flask import Flask, current_app, redirect, request, session, url_for
+
+from webapp import admin
+from webapp.admin.models import AuthServer
+from webapp.auth import sessions, tokens
+
+DEFAULT_METADATA_KEY = "flyte-authorization"
+PENDING = "pending_form"  # session key: a form posted when the login had run out, kept for after the login
+OPEN_ENDPOINTS = {"static", "browse.healthz", "auth.login", "auth.callback", "auth.logout"}
+
+
+def init_app(app: Flask) -> None:
+    from webapp.auth.views import bp
+
+    sessions.init_app(app)
+    app.extensions["auth"] = _State(app)
+    app.register_blueprint(bp)
+    app.before_request(_require_login)
+    app.context_processor(lambda: {"user": session.get(tokens.TOKEN, {}).get("userinfo") if pkce() else None})
+
+
+class _State:
+    """Per process: the token source, and the login server, discovered on first use."""
+
+    def __init__(self, app: Flask):
+        settings = app.config["SETTINGS"]
+        self.settings = settings
+        self.oauth = OAuth(app)
+        self._lock = threading.Lock()
+        self._server: AuthServer | None = None
+        self.source = {
+            "": tokens.NoAuth,
+            "Pkce": lambda: tokens.Pkce(self.login_client),
+            "ClientSecret": lambda: tokens.ClientSecret(*self.client_credentials()),
+            "ExternalCommand": lambda: tokens.ExternalCommand(settings.command),
+        }[settings.auth_type]()
+
+    def server(self) -> AuthServer:
+        """Admin's login metadata (as flytectl discovers it), with this app's settings taking precedence."""
+        with self._lock:
+            if self._server is None:
+                s = self.settings
+                found = admin.client().auth_server() if not s.issuer else AuthServer(s.issuer, "", "", "", "", (), "")
+                self._server = AuthServer(
+                    issuer=s.issuer or found.issuer,
+                    authorization_endpoint=found.authorization_endpoint,
+                    token_endpoint=s.token_url or found.token_endpoint,
+                    jwks_uri=found.jwks_uri,
+                    client_id=s.client_id or found.client_id,
+                    scopes=tuple(s.scopes.split()) if s.scopes else found.scopes,
+                    metadata_key=(s.authorization_header or found.metadata_key or DEFAULT_METADATA_KEY).lower(),
+                    audience=s.audience or found.audience)
+            return self._server
+
+    def login_client(self):
+        """The Authlib client for the login (PKCE, S256, no secret), registered on first use."""
+        existing = self.oauth.create_client("flyte")
+        if existing is not None:
+            return existing
+        server = self.server()
+        scopes = " ".join(dict.fromkeys(("openid",) + server.scopes))  # openid: the id token says who logged in
+        return self.oauth.register(
+            "flyte", client_id=server.client_id,
+            server_metadata_url=f"{server.issuer.rstrip('/')}/.well-known/openid-configuration",
+            client_kwargs={"scope": scopes, "code_challenge_method": "S256", "token_endpoint_auth_method": "none"})
+
+    def client_credentials(self):
+        server = self.server()
+        return (server.token_endpoint, server.client_id, tokens.client_secret(self.settings),
+                " ".join(server.scopes), server.audience)
+
+
+def state() -> _State:
+    return current_app.extensions["auth"]
+
+
+def pkce() -> bool:
+    return current_app.config["SETTINGS"].auth_type == "Pkce"
+
+
+def grpc_metadata() -> list[tuple[str, str]]:
+    """The token for admin, under admin's metadata key, as `Bearer <token>`."""
+    token = state().source.token()
+    return [(state().server().metadata_key, f"Bearer {token}")] if token else []
+
+
+def refresh() -> bool:
+    return state().source.refresh()
+
+
+def _require_login():
+    """In Pkce mode every page needs a login; what was being done resumes after it."""
+    if not pkce() or request.endpoint in OPEN_ENDPOINTS or session.get(tokens.TOKEN):
+        return None
+    return login_redirect()
+
+
+def login_redirect():
+    """To the login, and back here afterwards; a posted form is kept and shown again, nothing typed is lost."""
+    if request.method == "POST":
+        session[PENDING] = {"path": request.path, "form": {k: v for k, v in request.form.items() if k != "$action"}}
+    back = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return redirect(url_for("auth.login", next=back), 303)
+
+
+def take_pending_form(path: str) -> dict | None:
+    """The form posted to `path` before a login, once."""
+    pending = session.get(PENDING)
+    if pending and pending["path"] == path:
+        session.pop(PENDING)
+        return pending["form"]
+    return None
