@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flyteidl.core import literals_pb2, types_pb2
 
@@ -63,6 +64,9 @@ class Field:
     @property
     def has_error(self) -> bool:
         return bool(self.error) or any(c.has_error for c in self.children)
+
+    def uses(self, widget: str) -> bool:
+        return self.widget == widget or any(c.uses(widget) for c in self.children)
 
 
 def widget_for(lt: types_pb2.LiteralType) -> str:
@@ -239,13 +243,29 @@ def _leaf(lt, node: Field, posted: _Posted):
             raise kinds.InvalidValue(f"not valid JSON: {error}") from None
         kinds.plain(lt, value)  # check it fits the type
         return value
+    if node.widget == "datetime":
+        return _datetime(node, posted)
     if node.value == "" and node.widget != "string":
         return MISSING
     value = kinds.plain(lt, node.value)
-    if node.widget == "datetime":
-        node.note = f"{kinds.format_datetime(value)} (UTC)"
-    elif node.widget == "duration":
+    if node.widget == "duration":
         node.note = kinds.format_duration(value)
+    return value
+
+
+def _datetime(node: Field, posted: _Posted):
+    """Typed ISO 8601 text, else the picker's local time; a time without an offset is in the chosen zone."""
+    node.chosen = posted.get(node.path + ".$tz").strip() or "UTC"
+    try:
+        zone = ZoneInfo(node.chosen)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise kinds.InvalidValue(f"unknown time zone {node.chosen!r}; try UTC or a name like Europe/Paris") from None
+    text = node.value or posted.get(node.path + ".$local")
+    if not text:
+        return MISSING
+    value = kinds.parse_datetime(text, zone)
+    node.value = text
+    node.note = f"{kinds.format_datetime(value)} in UTC · {value.astimezone(zone):%Y-%m-%d %H:%M:%S} in {node.chosen}"
     return value
 
 

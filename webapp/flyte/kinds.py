@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 
 import msgpack
 from flyteidl.core import literals_pb2 as L
@@ -149,8 +149,8 @@ class Boolean(Kind):
         return "bool"
 
 
-def parse_datetime(value) -> datetime:
-    """ISO 8601 text or a datetime; naive means UTC, as flytekit reads it."""
+def parse_datetime(value, zone: tzinfo = timezone.utc) -> datetime:
+    """ISO 8601 text or a datetime, in UTC; a time without an offset is in `zone` (UTC, as flytekit reads it)."""
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip().replace("z", "Z").replace("Z", "+00:00"))
@@ -158,7 +158,7 @@ def parse_datetime(value) -> datetime:
             raise InvalidValue(f"expected a date and time like 2024-05-01T10:30:00Z, got {value!r}") from None
     if not isinstance(value, datetime):
         raise InvalidValue(f"expected a date and time, got {value!r}")
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return (value.replace(tzinfo=zone) if value.tzinfo is None else value).astimezone(timezone.utc)
 
 
 def format_datetime(value: datetime) -> str:

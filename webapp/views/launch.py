@@ -7,6 +7,7 @@ submit and as an htmx request that swaps in the changed part.
 
 from __future__ import annotations
 
+import zoneinfo
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
@@ -19,6 +20,7 @@ from webapp.flyte import execfile, form, options, preview, relaunch, requests
 bp = Blueprint("launch", __name__)
 LAUNCH_URL = "/launch/<project>/<domain>/<any(task, launchplan):kind>/<name>/<version>"
 NOT_STATE = {"csrf_token", "launch_id", "reference", form.ACTION, "execfile_text"}  # what a shared link leaves out
+TIME_ZONES = ("UTC", *sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")))
 LINK_LIMIT = 6000  # characters; longer URLs are cut by some browsers, proxies and chat tools
 
 
@@ -190,5 +192,6 @@ def page(entity, posted, launch_id: str, input_fields=None, option_fields=None, 
     if option_fields is None:
         option_fields = options.tree(entity.options, posted, check)[0]
     changes = _changes(entity, posted, reference) if reference.count("/") == 2 else None
+    zones = TIME_ZONES if any(f.uses("datetime") for f in input_fields) else ()
     return render_template("launch/form.html", entity=entity, fields=input_fields, option_fields=option_fields,
-                           launch_id=launch_id, reference=reference, changes=changes, **extra)
+                           launch_id=launch_id, reference=reference, changes=changes, time_zones=zones, **extra)
