@@ -115,3 +115,39 @@ def test_no_console_errors_or_csp_violations(page: Page, served):
     page.get_by_role("button", name="Preview (dry run)").click()
     expect(page.locator("#form-errors")).to_contain_text("need attention")
     assert [e for e in errors if "status of 422" not in e] == []  # 422 is the form coming back with its errors
+
+
+def test_import_an_execfile_then_launch(page: Page, served, served_admin, tmp_path):
+    exec_file = tmp_path / "merge.yaml"
+    exec_file.write_text("task: core.control_flow.merge_sort.merge\nversion: v2\ninputs:\n"
+                         "  sorted_list1: [2, 4, 6]\n  sorted_list2:\n  - 1\n  - 3\nkubeServiceAcct: builder\n")
+    page.goto(served + MERGE)
+    page.get_by_text("Import a flytectl execFile").click()
+    page.get_by_label("execFile", exact=True).set_input_files(str(exec_file))
+    page.get_by_role("button", name="Import into the form").click()
+    expect(page.locator("#form-errors")).to_contain_text("The execFile filled the form")
+    expect(page.locator("#f-inputs-sorted_list1-2-input")).to_have_value("6")
+    expect(page.locator("#f-options-service_account-input")).to_have_value("builder")
+    page.get_by_role("button", name="Launch", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/executions/flytesnacks/development/"))
+    expect(page.locator("#execution-inputs")).to_contain_text("[2, 4, 6]")
+    expect(page.locator("#execution-options")).to_contain_text("builder")
+
+
+def test_a_pasted_execfile_that_does_not_fit_is_reported_per_key(page: Page, served):
+    page.goto(served + MERGE)
+    page.get_by_text("Import a flytectl execFile").click()
+    page.get_by_label("or paste the execFile").fill("task: core.control_flow.merge_sort.merge\nversion: v2\ninputs:\n"
+                                          "  sorted_list1: [1, x]\n  colour: red\n")
+    page.get_by_role("button", name="Import into the form").click()
+    errors = page.locator("#form-errors")
+    expect(errors).to_contain_text("colour: no matching input")
+    expect(errors).to_contain_text("sorted_list1: item 2: expected an integer")
+
+
+def test_datetime_picker_with_a_time_zone(page: Page, served):
+    page.goto(served + "/launch/flytesnacks/development/task/demo.types.primitives/v1")
+    page.locator("#f-inputs-dt-local").fill("2024-05-01T12:30:00")
+    page.locator("#f-inputs-dt-tz").fill("Europe/Paris")
+    page.get_by_role("button", name="Preview (dry run)").click()
+    expect(page.locator("#f-inputs-dt")).to_contain_text("2024-05-01T10:30:00Z in UTC")
