@@ -3,12 +3,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: serve test chromium
+.PHONY: serve test debian-packages
 
 serve: $(VENV)/.installed
 	$(VENV)/bin/flyte-launch serve
 
-test: $(VENV)/.installed-test node_modules/.package-lock.json chromium
+test: $(VENV)/.installed-test node_modules/.package-lock.json debian-packages
 	$(PY) -m pytest
 
 $(VENV)/.installed: pyproject.toml
@@ -24,6 +24,8 @@ $(VENV)/.installed-test: $(VENV)/.installed
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 
-# Debian's Chromium: Playwright's own browser download is not reachable from these machines.
-chromium:
-	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null)
+# Debian's Chromium (Playwright's own browser download is not reachable from these machines) and Redis
+# (the session store of several replicas), both driven for real by the tests.
+debian-packages:
+	@command -v chromium >/dev/null && command -v redis-server >/dev/null || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium redis-server >/dev/null)
