@@ -190,20 +190,14 @@ def test_edge_values_survive_the_form(python_type, value):
     assert_round_trip(python_type, value)
 
 
-@pytest.mark.xfail(strict=True, reason="bug E: parse_duration sums float seconds; beyond ~136 years microseconds "
-                                      "are lost (2386104h0m0.000001s reads as ...0.000002s)")
 def test_long_durations_keep_their_microseconds():
     assert_round_trip(datetime.timedelta, datetime.timedelta(days=99421, microseconds=1))
 
 
-@pytest.mark.xfail(strict=True, reason="bug F: a naive datetime inside a dataclass comes back with +00:00 "
-                                      "(flytekit packs '2024-01-02T03:04:05', the form sends '...+00:00')")
 def test_naive_datetime_in_a_dataclass_survives_the_form():
     assert_round_trip(Timing, Timing(datetime.datetime(2024, 1, 2, 3, 4, 5), datetime.timedelta(1), Color.RED))
 
 
-@pytest.mark.xfail(strict=True, reason="bug F: a datetime with an offset inside a dataclass comes back in UTC "
-                                      "('...05:04:05+02:00' becomes '...03:04:05+00:00')")
 def test_datetime_offset_in_a_dataclass_survives_the_form():
     plus_two = datetime.timezone(datetime.timedelta(hours=2))
     assert_round_trip(Timing, Timing(datetime.datetime(2024, 1, 2, 5, 4, 5, tzinfo=plus_two), datetime.timedelta(1),

@@ -111,15 +111,6 @@ def execution_inputs(admin, name: str) -> dict:
 
 # Cases where the app differs from flytekit today: each is a reported bug in webapp/flyte, to be fixed.
 KNOWN_BUGS = {
-    "dataclass-int-default-left-blank":
-        "bug A: an int field's JSON-schema default is read as a float (3.0) and then refused: 422",
-    "dataclass-str-default-left-blank":
-        "bug B: a str field with a default left blank sends '' instead of the default",
-    "dataclass-bool-default-true-left-blank":
-        "bug C: a bool field whose default is True is shown unticked and sent as False",
-    "dataclass-datetime-with-offset":
-        "bug F: a datetime inside a dataclass is packed in UTC ('...03:04:05+00:00'), losing the offset flytekit "
-        "keeps ('...05:04:05+02:00')",
     "dataclass-with-file-field":
         "bug D: a FlyteFile field of a dataclass is shown as a struct {metadata, path: Union[str, str]}, not a URI "
         "box, and sends an extra 'metadata' key",

@@ -34,6 +34,11 @@ def main(argv: list[str] | None = None) -> None:
     sandbox.add_argument("--db", help="SQLite file (default: sandbox.db in the data dir)")
     sandbox.add_argument("--queued-seconds", type=float, default=2.0, help="how long executions stay QUEUED")
     sandbox.add_argument("--running-seconds", type=float, default=3.0, help="how long executions stay RUNNING")
+    sandbox.add_argument("--auth-issuer", metavar="URL", help="require access tokens from this OpenID issuer")
+    sandbox.add_argument("--auth-audience", default="flyteadmin", help="the audience those tokens must carry")
+    sandbox.add_argument("--auth-client-id", default="flytectl", help="the public client advertised to clients")
+    sandbox.add_argument("--auth-redirect-uri", default="http://localhost:53593/callback",
+                         help="the public client's redirect URI advertised to clients")
     sandbox.set_defaults(run=_sandbox)
 
     args = parser.parse_args(argv)
@@ -45,7 +50,9 @@ def _sandbox(args) -> None:
 
     db = args.db or str(config.default_data_dir() / "sandbox.db")
     server = start(db, port=args.port, host=args.host,
-                   queued_seconds=args.queued_seconds, running_seconds=args.running_seconds)
+                   queued_seconds=args.queued_seconds, running_seconds=args.running_seconds,
+                   auth_issuer=args.auth_issuer, auth_audience=args.auth_audience,
+                   client_id=args.auth_client_id, redirect_uri=args.auth_redirect_uri)
     print(f"{SANDBOX_READY}{server.address} (database {db})", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: server.stop(grace=1))
     try:

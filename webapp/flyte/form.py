@@ -135,12 +135,14 @@ def flatten(lt: types_pb2.LiteralType, path: str, value) -> dict[str, str]:
 def leaf_text(widget: str, value) -> str:
     if widget == "boolean":
         return "true" if value else ""
-    if widget == "datetime":
-        return kinds.format_datetime(kinds.parse_datetime(value))
+    if widget == "datetime":  # as given: a dataclass keeps a naive time naive and an offset its offset
+        return kinds.parse_datetime(value).isoformat().replace("+00:00", "Z")
     if widget == "duration":
         return kinds.format_duration(kinds.parse_duration(value))
     if widget == "float":
         return repr(float(value))
+    if widget == "integer" and isinstance(value, float) and value.is_integer():
+        return str(int(value))  # JSON numbers: a schema default of 3 arrives as 3.0
     if widget == "binary":
         return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
     if widget == "json":
@@ -182,6 +184,10 @@ class _Posted:
         for rest in taken:
             del self.values[prefix + rest]
         return taken
+
+    def posted_under(self, prefix: str) -> bool:
+        """Whether anything under `prefix` was posted."""
+        return any(k == prefix or k.startswith(prefix + ".") for k in self.values)
 
     def put(self, prefix: str, taken: dict[str, str]) -> None:
         self.values.update({prefix + rest: v for rest, v in taken.items()})
@@ -263,9 +269,11 @@ def _datetime(node: Field, posted: _Posted):
     text = node.value or posted.get(node.path + ".$local")
     if not text:
         return MISSING
-    value = kinds.parse_datetime(text, zone)
+    # kept as typed (naive, or with its offset) as flytekit keeps it in a dataclass; naive means UTC
+    value = kinds.parse_datetime(text, None if node.chosen == "UTC" else zone)
     node.value = text
-    node.note = f"{kinds.format_datetime(value)} in UTC · {value.astimezone(zone):%Y-%m-%d %H:%M:%S} in {node.chosen}"
+    shown = kinds.as_utc(value).astimezone(zone)
+    node.note = f"{kinds.format_datetime(value)} in UTC · {shown:%Y-%m-%d %H:%M:%S} in {node.chosen}"
     return value
 
 
@@ -323,10 +331,15 @@ def _struct(lt, node: Field, posted: _Posted):
 
 
 def _struct_fields(lt, node: Field, posted: _Posted):
+    """A dataclass's fields; on first showing (no `$shown` marker posted) those with a default show it."""
+    first_showing = posted.values.pop(node.path + ".$shown", "") == ""
     values = {}
     for f in schema.fields(lt):
-        child, value = build(f.type, f"{node.path}.{f.name}", f.name, posted,
-                             required=f.required and not f.has_default, description=f.description)
+        path = f"{node.path}.{f.name}"
+        if first_showing and f.has_default and f.default is not None and not posted.posted_under(path):
+            posted.values.update(flatten(f.type, path, f.default))
+        child, value = build(f.type, path, f.name, posted, required=f.required and not f.has_default,
+                             description=f.description)
         node.children.append(child)
         if value is not MISSING:
             values[f.name] = value

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from datetime import datetime, timedelta, timezone, tzinfo
 
 import msgpack
@@ -64,6 +65,8 @@ class Integer(Kind):
     def plain(self, lt, value, strict=False):
         if isinstance(value, str) and not strict and re.fullmatch(r"\s*[-+]?\d+\s*", value):
             value = int(value)
+        if isinstance(value, float) and not strict and value.is_integer():
+            value = int(value)  # JSON numbers: a schema default of 3 arrives as 3.0
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidValue(f"expected an integer, got {value!r}")
         if not -(2**63) <= value < 2**63:
@@ -149,8 +152,8 @@ class Boolean(Kind):
         return "bool"
 
 
-def parse_datetime(value, zone: tzinfo = timezone.utc) -> datetime:
-    """ISO 8601 text or a datetime, in UTC; a time without an offset is in `zone` (UTC, as flytekit reads it)."""
+def parse_datetime(value, zone: tzinfo | None = None) -> datetime:
+    """ISO 8601 text or a datetime, kept as given (naive, or with its offset); `zone` places a naive one."""
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip().replace("z", "Z").replace("Z", "+00:00"))
@@ -158,11 +161,16 @@ def parse_datetime(value, zone: tzinfo = timezone.utc) -> datetime:
             raise InvalidValue(f"expected a date and time like 2024-05-01T10:30:00Z, got {value!r}") from None
     if not isinstance(value, datetime):
         raise InvalidValue(f"expected a date and time, got {value!r}")
-    return (value.replace(tzinfo=zone) if value.tzinfo is None else value).astimezone(timezone.utc)
+    return value.replace(tzinfo=zone) if zone is not None and value.tzinfo is None else value
+
+
+def as_utc(value: datetime) -> datetime:
+    """Naive means UTC, as flytekit reads it."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def format_datetime(value: datetime) -> str:
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return as_utc(value).isoformat().replace("+00:00", "Z")
 
 
 class Datetime(Kind):
@@ -175,7 +183,7 @@ class Datetime(Kind):
 
     def literal(self, lt, value):
         literal = _primitive()
-        literal.scalar.primitive.datetime.FromDatetime(value)
+        literal.scalar.primitive.datetime.FromDatetime(as_utc(value))
         return literal
 
     def to_value(self, lt, literal):
@@ -187,7 +195,7 @@ class Datetime(Kind):
 
 _GO_DURATION = re.compile(r"([-+]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+")
 _GO_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
-_GO_UNITS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
+_GO_MICROS = {"ns": Decimal("0.001"), "us": 1, "µs": 1, "ms": 1000, "s": 10**6, "m": 60 * 10**6, "h": 3600 * 10**6}
 _ISO_DURATION = re.compile(
     r"([-+]?)P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?")
 
@@ -203,8 +211,8 @@ def parse_duration(value) -> timedelta:
         return timedelta(0)
     go = _GO_DURATION.fullmatch(text)
     if go:
-        seconds = sum(float(n) * _GO_UNITS[u] for n, u in _GO_PART.findall(text))
-        return timedelta(seconds=-seconds if go.group(1) == "-" else seconds)
+        micros = sum(Decimal(n) * _GO_MICROS[u] for n, u in _GO_PART.findall(text))  # exact, however long
+        return timedelta(microseconds=int(-micros if go.group(1) == "-" else micros))
     iso = _ISO_DURATION.fullmatch(text.upper())
     if iso and any(iso.groups()[1:]):
         days, hours, minutes, seconds = (float(g or 0) for g in iso.groups()[1:])

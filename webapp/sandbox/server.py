@@ -15,6 +15,7 @@ from flyteidl.admin import launch_plan_pb2, project_pb2, task_pb2, version_pb2, 
 from flyteidl.service import admin_pb2_grpc
 
 from webapp.sandbox import seed
+from webapp.sandbox.auth import Auth, verified_claims
 from webapp.sandbox.errors import AdminError
 from webapp.sandbox.executions import Executions
 from webapp.sandbox.phases import Clock
@@ -26,9 +27,12 @@ log = logging.getLogger(__name__)
 ADMIN_VERSION = "v1.16.8"  # the FlyteAdmin whose behaviour the sandbox copies
 
 
-def principal(context: grpc.ServicerContext) -> str:
-    """Who is calling, as admin records it in ``spec.metadata.principal``: nobody while auth is off."""
-    return ""
+def principal() -> str:
+    """Who is calling, as admin records it in ``spec.metadata.principal``: the verified token's subject.
+
+    Nobody while auth is off.
+    """
+    return verified_claims().get("sub", "")
 
 
 def _answers(method):
@@ -145,13 +149,13 @@ class SandboxAdmin(admin_pb2_grpc.AdminServiceServicer):
     # Executions
 
     def CreateExecution(self, request, context):
-        return self._executions.create(request, principal(context))
+        return self._executions.create(request, principal())
 
     def RelaunchExecution(self, request, context):
-        return self._executions.relaunch(request, principal(context))
+        return self._executions.relaunch(request, principal())
 
     def RecoverExecution(self, request, context):
-        return self._executions.recover(request, principal(context))
+        return self._executions.recover(request, principal())
 
     def GetExecution(self, request, context):
         return self._executions.get(request)
@@ -163,7 +167,7 @@ class SandboxAdmin(admin_pb2_grpc.AdminServiceServicer):
         return self._executions.get_data(request)
 
     def TerminateExecution(self, request, context):
-        return self._executions.terminate(request, principal(context))
+        return self._executions.terminate(request, principal())
 
 
 def apply_seed(store: Store, registry: Registry) -> None:
@@ -209,16 +213,28 @@ def start(
     host: str = "127.0.0.1",
     queued_seconds: float = 2.0,
     running_seconds: float = 3.0,
+    auth_issuer: str | None = None,
+    auth_audience: str = "flyteadmin",
+    client_id: str = "flytectl",
+    redirect_uri: str = "http://localhost:53593/callback",
 ) -> Sandbox:
-    """Open (or create and seed) the database at ``db_path`` and serve AdminService on ``host:port`` (0: any)."""
+    """Open (or create and seed) the database at ``db_path`` and serve AdminService on ``host:port`` (0: any).
+
+    With ``auth_issuer`` (an OpenID issuer URL), calls need its access tokens for ``auth_audience``, and
+    AuthMetadataService and IdentityService are served; ``client_id`` and ``redirect_uri`` are the public client
+    admin advertises to flytectl and flytekit.
+    """
     store = Store(db_path)
     registry = Registry(store)
     if store.is_empty():
         apply_seed(store, registry)
     executions = Executions(store, registry, Clock.from_seconds(queued_seconds, running_seconds))
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
+    auth = Auth(auth_issuer, auth_audience, client_id, redirect_uri) if auth_issuer else None
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=16), interceptors=[auth.interceptor] if auth else None)
     admin_pb2_grpc.add_AdminServiceServicer_to_server(SandboxAdmin(registry, executions), server)
+    if auth:
+        auth.add_services(server)
     bound = server.add_insecure_port(f"{host}:{port}")
     server.start()
-    log.info("sandbox admin serving on %s:%d (database %s)", host, bound, db_path)
+    log.info("sandbox admin serving on %s:%d (database %s, auth %s)", host, bound, db_path, auth_issuer or "off")
     return Sandbox(port=bound, address=f"{host}:{bound}", _server=server, _store=store)
