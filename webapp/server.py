@@ -25,5 +25,5 @@ def run(settings: config.Settings, host: str, port: int, workers: int) -> None:
     # one key for every worker, decided before they fork
     settings = settings.replace(secret_key=settings.secret_key or load_secret_key(settings.data_dir))
     options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": 8,
-               "accesslog": "-", "timeout": 60}
+               "accesslog": "-", "timeout": 60, "graceful_timeout": 5}
     _Gunicorn(settings, options).run()

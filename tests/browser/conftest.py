@@ -59,4 +59,8 @@ def served_process(tmp_path_factory):
         pytest.fail("flyte-launch serve did not answer /healthz within 30 s")
     yield base, admin_address
     process.terminate()
-    process.wait(timeout=10)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise
