@@ -47,3 +47,6 @@ def slow_sandbox(tmp_path_factory):
 @pytest.fixture
 def slow_client(slow_sandbox):
     return create_app(Settings(admin_endpoint=slow_sandbox.address, insecure=True, secret_key="test")).test_client()
+
+
+from tests.oidc.harness import oidc_provider, start_oidc_provider  # noqa: F401 - shared OpenID provider fixtures

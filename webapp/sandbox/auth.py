@@ -24,12 +24,12 @@ REQUIRED_SCOPE = "all"
 ANONYMOUS_SERVICE = "/flyteidl.service.AuthMetadataService/"
 
 # The claims of the token that authenticated the call being served (set around each call, in its own thread).
-_verified_claims: contextvars.ContextVar[dict] = contextvars.ContextVar("verified_claims", default={})
+_verified_claims: contextvars.ContextVar[dict | None] = contextvars.ContextVar("verified_claims", default=None)
 
 
 def verified_claims() -> dict:
     """The caller's verified token claims; empty while auth is off."""
-    return _verified_claims.get()
+    return _verified_claims.get() or {}
 
 
 class Auth:
@@ -85,7 +85,7 @@ class TokenCheck(grpc.ServerInterceptor):
                 f"token parse error id token err: access token err: {refused}, "
                 f"access token err: {_id_token_refusal(value)}",
             )
-        except Exception as error:  # noqa: BLE001 - never UNKNOWN, which sends flytekit into an endless login
+        except Exception as error:  # never UNKNOWN, which sends flytekit into an endless login
             log.exception("sandbox admin: checking a token failed")
             context.abort(grpc.StatusCode.INTERNAL, f"sandbox admin: {type(error).__name__}: {error}")
         if REQUIRED_SCOPE not in _scopes(claims):
