@@ -40,19 +40,28 @@ class _State:
         self.oauth = OAuth(app)
         self._lock = threading.Lock()
         self._server: AuthServer | None = None
-        self.source = {
+        self._make_source = {
             "": tokens.NoAuth,
             "Pkce": lambda: tokens.Pkce(self.login_client),
             "ClientSecret": lambda: tokens.ClientSecret(*self.client_credentials()),
             "ExternalCommand": lambda: tokens.ExternalCommand(settings.command),
-        }[settings.auth_type]()
+        }[settings.auth_type]
+        self._source = None
+
+    @property
+    def source(self):
+        """Made on first use: a service's token source needs admin's discovery, which needs a request."""
+        if self._source is None:
+            self._source = self._make_source()
+        return self._source
 
     def server(self) -> AuthServer:
         """Admin's login metadata (as flytectl discovers it), with this app's settings taking precedence."""
         with self._lock:
             if self._server is None:
                 s = self.settings
-                found = admin.client().auth_server() if not s.issuer else AuthServer(s.issuer, "", "", "", "", (), "")
+                told = s.issuer or (s.token_url and s.client_id)  # configured: no need to ask admin
+                found = AuthServer(s.issuer, "", "", "", "", (), "") if told else admin.client().auth_server()
                 self._server = AuthServer(
                     issuer=s.issuer or found.issuer,
                     authorization_endpoint=found.authorization_endpoint,

@@ -48,7 +48,9 @@ class Pkce:
         if not token or not token.get("refresh_token"):
             return False
         try:
-            fresh = self._client().fetch_access_token(grant_type="refresh_token", refresh_token=token["refresh_token"])
+            # the scope granted, not the one asked for at login: a provider may have granted less
+            fresh = self._client().fetch_access_token(grant_type="refresh_token", refresh_token=token["refresh_token"],
+                                                      scope=token.get("scope"))
         except (OAuthError, RequestException):
             session.pop(TOKEN, None)  # the login is over: the next page asks for a new one
             return False
