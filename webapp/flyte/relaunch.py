@@ -8,6 +8,7 @@ from typing import Mapping
 from flyteidl.core import literals_pb2
 
 from webapp.admin.models import Input
+from webapp.flyte import kinds
 from webapp.flyte.requests import FORM_ANNOTATION
 
 
@@ -48,11 +49,21 @@ def differences(inputs: tuple[Input, ...], original: Mapping[str, literals_pb2.L
                 current: Mapping[str, literals_pb2.Literal], original_options: Mapping[str, object],
                 current_options: Mapping[str, object]) -> list[str]:
     """The inputs and options whose value is not the original execution's."""
-    changed = [i.name for i in inputs if not i.fixed and original.get(i.name) != current.get(i.name)]
+    changed = [i.name for i in inputs if not i.fixed and not _same(i, original.get(i.name), current.get(i.name))]
     for name in sorted(set(original_options) | set(current_options)):
         if _set(original_options.get(name)) != _set(current_options.get(name)):
             changed.append(f"option {name}")
     return changed
+
+
+def _same(i: Input, a: literals_pb2.Literal | None, b: literals_pb2.Literal | None) -> bool:
+    """Equal as values: a dataclass packed by flytekit and by us may order its msgpack keys differently."""
+    if a is None or b is None or a == b:
+        return a == b
+    try:
+        return kinds.to_value(i.type, a) == kinds.to_value(i.type, b)
+    except kinds.InvalidValue:
+        return False
 
 
 def _set(value):
