@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from webapp import config
@@ -83,6 +85,8 @@ def _start_sandbox(db: Path) -> str:
     line = process.stdout.readline()
     if not line.startswith(SANDBOX_READY):
         raise SystemExit(f"the embedded sandbox did not start (exit code {process.poll()})")
+    # keep reading what it prints: a full pipe would block the sandbox, and every page with it
+    threading.Thread(target=shutil.copyfileobj, args=(process.stdout, sys.stdout), daemon=True).start()
     return line[len(SANDBOX_READY):].split()[0]
 
 

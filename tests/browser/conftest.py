@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -46,6 +47,8 @@ def served_process(tmp_path_factory):
                                 "--data-dir", str(data_dir)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                text=True)
     admin_address = process.stdout.readline().rsplit(" ", 1)[1].strip()  # "Embedded sandbox FlyteAdmin at H:P"
+    # keep draining its output (the access log): a full pipe would stall the server
+    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:

@@ -42,6 +42,7 @@ def test_list_items_are_added_and_removed_in_place(page: Page, served):
     page.goto(served + MERGE)
     items = page.locator("#f-inputs-sorted_list1 .items > li")
     page.locator("#f-inputs-sorted_list1").get_by_role("button", name="Add item").click()
+    expect(items).to_have_count(1)  # a person sees the item appear before pressing again
     page.locator("#f-inputs-sorted_list1").get_by_role("button", name="Add item").click()
     expect(items).to_have_count(2)
     page.locator("#f-inputs-sorted_list1-0-input").fill("7")
@@ -151,3 +152,15 @@ def test_datetime_picker_with_a_time_zone(page: Page, served):
     page.locator("#f-inputs-dt-tz").fill("Europe/Paris")
     page.get_by_role("button", name="Preview (dry run)").click()
     expect(page.locator("#f-inputs-dt")).to_contain_text("2024-05-01T10:30:00Z in UTC")
+
+
+def test_a_field_is_checked_as_soon_as_it_changes(page: Page, served):
+    page.goto(served + "/launch/flytesnacks/development/task/demo.types.primitives/v1")
+    page.locator("#f-inputs-i-input").fill("1.5")
+    page.locator("#f-inputs-i-input").blur()  # a change event: only this field is checked and redrawn
+    expect(page.locator("#f-inputs-i-error")).to_have_text("expected an integer, got '1.5'")
+    expect(page.locator("#f-inputs-f-error")).to_have_count(0)  # nothing said yet about fields not touched
+    page.locator("#f-inputs-i-input").fill("15")
+    page.locator("#f-inputs-i-input").blur()
+    expect(page.locator("#f-inputs-i-error")).to_have_count(0)
+    expect(page.locator("#f-inputs-i-input")).to_have_value("15")
