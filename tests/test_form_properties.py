@@ -204,8 +204,6 @@ def test_datetime_offset_in_a_dataclass_survives_the_form():
                                      Color.RED))
 
 
-@pytest.mark.xfail(strict=True, reason="bug G: BINARY is edited as UTF-8 text: bytes that are not UTF-8 are "
-                                      "replaced (b'\\xff' comes back as b'\\xef\\xbf\\xbd')")
 def test_binary_that_is_not_utf8_survives_the_form():
     assert_round_trip(Binary, b"\xff\x00")
 

@@ -110,11 +110,7 @@ def execution_inputs(admin, name: str) -> dict:
 
 
 # Cases where the app differs from flytekit today: each is a reported bug in webapp/flyte, to be fixed.
-KNOWN_BUGS = {
-    "dataclass-with-file-field":
-        "bug D: a FlyteFile field of a dataclass is shown as a struct {metadata, path: Union[str, str]}, not a URI "
-        "box, and sends an extra 'metadata' key",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _params():

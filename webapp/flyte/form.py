@@ -144,9 +144,11 @@ def leaf_text(widget: str, value) -> str:
     if widget == "integer" and isinstance(value, float) and value.is_integer():
         return str(int(value))  # JSON numbers: a schema default of 3 arrives as 3.0
     if widget == "binary":
-        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        return kinds.binary_as_text(value) if isinstance(value, bytes) else str(value)
     if widget == "json":
         return json.dumps(value, indent=2, default=str)
+    if isinstance(value, dict) and widget in ("blob", "schema", "structured_dataset"):
+        value = value.get("path", value.get("uri"))  # a file inside a dataclass
     return "" if value is None else str(value)
 
 
@@ -251,7 +253,7 @@ def _leaf(lt, node: Field, posted: _Posted):
         return value
     if node.widget == "datetime":
         return _datetime(node, posted)
-    if node.value == "" and node.widget != "string":
+    if node.value == "" and node.widget not in ("string", "binary"):  # empty text is a value for these
         return MISSING
     value = kinds.plain(lt, node.value)
     if node.widget == "duration":

@@ -13,6 +13,7 @@ Each unit has three duties:
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from decimal import Decimal
@@ -282,12 +283,34 @@ class NoneKind(Kind):
         return "None"
 
 
+BASE64 = "base64:"
+
+
+def binary_from_text(text: str) -> bytes:
+    """Text is sent as its UTF-8 bytes (as flytectl does); "base64:..." carries any bytes."""
+    if text.startswith(BASE64):
+        try:
+            return base64.b64decode(text[len(BASE64):], validate=True)
+        except ValueError:
+            raise InvalidValue("not valid base64 after 'base64:'") from None
+    return text.encode()
+
+
+def binary_as_text(value: bytes) -> str:
+    """The text that gives these bytes back: itself when it is UTF-8 (and not mistaken for base64)."""
+    try:
+        text = value.decode()
+    except UnicodeDecodeError:
+        text = None
+    return text if text is not None and not text.startswith(BASE64) else BASE64 + base64.b64encode(value).decode()
+
+
 class BinaryKind(Kind):
     name = "binary"
 
     def plain(self, lt, value, strict=False):
         if isinstance(value, str) and not strict:
-            value = value.encode()
+            value = binary_from_text(value)
         if not isinstance(value, bytes):
             raise InvalidValue(f"expected bytes, got {value!r}")
         return value
@@ -345,6 +368,8 @@ class Struct(Kind):
                 result[f.name] = plain(f.type, value[f.name], strict)
             except InvalidValue as error:
                 raise InvalidValue(f"{f.name}: {error}") from None
+            if f.type.HasField("blob"):
+                result[f.name] = {"path": result[f.name]}  # how flytekit packs a FlyteFile or FlyteDirectory
         return result
 
     def literal(self, lt, value):
@@ -393,8 +418,8 @@ class UriKind(Kind):
     """Files, directories, schemas and datasets: a URI admin can hand to the task; nothing is uploaded."""
 
     def plain(self, lt, value, strict=False):
-        if isinstance(value, dict) and "uri" in value:
-            value = value["uri"]
+        if isinstance(value, dict):  # {"path": ...} inside a dataclass, {"uri": ...} from some YAML
+            value = value.get("path", value.get("uri"))
         if not isinstance(value, str) or not _URI.match(value.strip()):
             raise InvalidValue(f"expected a URI like s3://bucket/key or an absolute path, got {value!r}")
         return value.strip()

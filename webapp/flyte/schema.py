@@ -7,7 +7,7 @@ the same type at the top level.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from flyteidl.core import types_pb2 as T
@@ -41,7 +41,10 @@ def fields(lt: T.LiteralType) -> tuple[Field, ...]:
     """A dataclass's fields in a stable order (required first, as declared), or () for a plain dict."""
     if "properties" not in lt.metadata.fields:
         return ()
-    return _fields(lt.metadata.SerializeToString(deterministic=True), is_msgpack(lt))
+    found = _fields(lt.metadata.SerializeToString(deterministic=True), is_msgpack(lt))
+    # a FlyteFile or FlyteDirectory field is an object in the schema; flytekit's per-field types say blob
+    files = {name: t for name, t in lt.structure.dataclass_type.items() if t.HasField("blob")}
+    return tuple(replace(f, type=files[f.name]) if f.name in files else f for f in found) if files else found
 
 
 @lru_cache(maxsize=1024)
