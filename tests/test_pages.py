@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import yaml
 
@@ -89,3 +90,15 @@ def test_console_link_when_configured(sandbox):
     location = launch(client, name="console-linked")
     html = client.get(location).get_data(as_text=True)
     assert 'href="https://flyte.example.com/console/projects/flytesnacks/domains/development/executions/console-linked"' in html
+
+
+def test_outputs_appear_once_the_execution_succeeded(client):
+    location = launch(client, "/launch/flytesnacks/development/task/demo.echo/v1",
+                      {"inputs.message": "hello", "inputs.numbers.$paste": "4, 2"})
+    assert "Outputs" not in client.get(location).get_data(as_text=True)  # still QUEUED: nothing yet
+    deadline, page = time.time() + 10, ""
+    while 'id="execution-outputs"' not in page and time.time() < deadline:
+        time.sleep(0.2)
+        page = client.get(location).get_data(as_text=True)
+    outputs = page[page.index('id="execution-outputs"'):]
+    assert "&#34;hello&#34;" in outputs and "[4, 2]" in outputs

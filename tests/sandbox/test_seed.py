@@ -11,7 +11,7 @@ import enum
 import pathlib
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Annotated, Dict, List, Optional, Union
+from typing import Annotated, Dict, List, NamedTuple, Optional, Union
 from unittest import mock
 
 import pytest
@@ -96,6 +96,18 @@ def say_hello_v3(name: str, times: int) -> str:
     return name * times
 
 
+Echoed = NamedTuple("Echoed", [("message", str), ("numbers", List[int])])
+
+
+@task
+def echo(message: str, numbers: List[int]) -> Echoed:
+    """Echo.
+
+    :param message: comes back as the output of the same name
+    """
+    return Echoed(message, numbers)
+
+
 @task
 def always_fails(reason: str) -> str:
     if reason:  # flytekit rejects a function without a return statement
@@ -176,6 +188,7 @@ ORACLE = {
     ("demo.greeting.say_hello", "v2"): say_hello_v1,
     ("demo.greeting.say_hello", "v3"): say_hello_v3,
     ("demo.failures.always_fails", "v1"): always_fails,
+    ("demo.echo", "v1"): echo,
     ("demo.types.primitives", "v1"): primitives,
     ("demo.types.structs", "v1"): structs,
     ("demo.types.enums", "v1"): enums,

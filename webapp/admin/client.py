@@ -120,14 +120,15 @@ class AdminClient:
         request = common_pb2.ObjectGetRequest(id=resource_id)
         if ref.kind == "task":
             task = self._call("GetTask", request)
-            return Entity(ref, _time(task.closure.created_at), _task_inputs(task))
+            interface = task.closure.compiled_task.template.interface
+            return Entity(ref, _time(task.closure.created_at), _task_inputs(task), outputs=_outputs(interface.outputs))
         plan = self._call("GetLaunchPlan", request)
         workflow_inputs = {}
         if plan.spec.fixed_inputs.literals:  # their types are only in the workflow's interface
             workflow = self._call("GetWorkflow", common_pb2.ObjectGetRequest(id=plan.spec.workflow_id))
             workflow_inputs = workflow.closure.compiled_workflow.primary.template.interface.inputs.variables
         return Entity(ref, _time(plan.closure.created_at), _launch_plan_inputs(plan, workflow_inputs),
-                      _spec_options(plan.spec))
+                      _spec_options(plan.spec), _outputs(plan.closure.expected_outputs))
 
     def _latest_version(self, ref: EntityRef) -> str:
         method = {"task": "ListTasks", "launchplan": "ListLaunchPlans"}[ref.kind]
@@ -186,8 +187,13 @@ class AdminClient:
 
     def execution_inputs(self, project: str, domain: str, name: str):
         """The execution's inputs (defaults merged) as a LiteralMap."""
-        return self._call("GetExecutionData", execution_pb2.WorkflowExecutionGetDataRequest(
-            id=_execution_id(project, domain, name))).full_inputs
+        return self.execution_data(project, domain, name)[0]
+
+    def execution_data(self, project: str, domain: str, name: str):
+        """The execution's inputs (defaults merged) and outputs (empty until it produced some), as LiteralMaps."""
+        data = self._call("GetExecutionData", execution_pb2.WorkflowExecutionGetDataRequest(
+            id=_execution_id(project, domain, name)))
+        return data.full_inputs, data.full_outputs
 
 
 def _version(kind: str, item) -> Version:
@@ -204,6 +210,11 @@ def _execution_id(project, domain, name):
 
 def _time(timestamp):
     return timestamp.ToDatetime(tzinfo=timezone.utc) if timestamp.seconds else None
+
+
+def _outputs(variables) -> tuple[Input, ...]:
+    """Outputs, described like inputs so that the same fields show their values."""
+    return tuple(Input(name, var.type, var.description) for name, var in sorted(variables.variables.items()))
 
 
 def _task_inputs(task) -> tuple[Input, ...]:

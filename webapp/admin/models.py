@@ -63,6 +63,7 @@ class Entity:
     created_at: datetime | None
     inputs: tuple[Input, ...]
     options: dict = field(default_factory=dict)  # launch options the launch plan sets, as plain values
+    outputs: tuple[Input, ...] = ()
 
 
 @dataclass(frozen=True)

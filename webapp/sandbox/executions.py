@@ -145,11 +145,22 @@ class Executions:
     def get_data(
         self, request: execution_pb2.WorkflowExecutionGetDataRequest
     ) -> execution_pb2.WorkflowExecutionGetDataResponse:
-        """The merged inputs; the sandbox runs nothing, so there are no outputs."""
+        """The merged inputs, and once SUCCEEDED the outputs: the sandbox runs nothing, so an output named and
+        typed like an input echoes that input (the seeded ``demo.echo`` shows outputs this way)."""
         row = self._row(request.id, self._store.now())
-        return execution_pb2.WorkflowExecutionGetDataResponse(
-            full_inputs=literals_pb2.LiteralMap.FromString(row["inputs"]), full_outputs=literals_pb2.LiteralMap()
-        )
+        inputs = literals_pb2.LiteralMap.FromString(row["inputs"])
+        echoed = self._echoed(execution_pb2.Execution.FromString(row["execution"]), inputs)
+        outputs = literals_pb2.LiteralMap(literals=echoed if row["phase"] == "SUCCEEDED" else {})
+        return execution_pb2.WorkflowExecutionGetDataResponse(full_inputs=inputs, full_outputs=outputs)
+
+    def _echoed(self, execution: execution_pb2.Execution, inputs: literals_pb2.LiteralMap) -> dict:
+        launched = execution.spec.launch_plan
+        if launched.resource_type != identifier_pb2.TASK:
+            return {}
+        interface = self._registry.get(TASKS, launched).closure.compiled_task.template.interface
+        given = interface.inputs.variables
+        return {name: inputs.literals[name] for name, variable in interface.outputs.variables.items()
+                if name in inputs.literals and name in given and given[name].type == variable.type}
 
     def list(self, request: common_pb2.ResourceListRequest) -> execution_pb2.ExecutionList:
         page = filters.resource_page(request, filters.EXECUTION, "ListExecutions")

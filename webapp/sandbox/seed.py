@@ -184,6 +184,9 @@ TASKS: list[tuple[str, str, interface_pb2.TypedInterface, dict[str, str]]] = [
     *[("demo.greeting.say_hello", v, _interface(inputs, {"o0": STR}, {"name": "who to greet"}), {})
       for v, inputs in [("v1", {"name": STR}), ("v2", {"name": STR}), ("v3", {"name": STR, "times": INT})]],
     ("demo.failures.always_fails", "v1", _interface({"reason": STR}, {"o0": STR}), dict([FAIL_CONFIG])),
+    # Outputs named like inputs: the sandbox echoes them once SUCCEEDED, so executions have outputs to show.
+    ("demo.echo", "v1", _interface({"message": STR, "numbers": _list(INT)}, {"message": STR, "numbers": _list(INT)},
+                                   {"message": "comes back as the output of the same name"}), {}),
     ("demo.types.primitives", "v1", _interface(
         {"i": INT, "f": FLOAT, "s": STR, "b": BOOL, "dt": _simple(ST.DATETIME), "td": _simple(ST.DURATION),
          "nothing": _simple(ST.NONE)}, {"o0": STR}), {}),

@@ -34,9 +34,11 @@ def show(project: str, domain: str, name: str):
     if request.htmx.target == "status":
         return render_template("executions/_status.html", execution=execution)
     entity = client.entity(execution.launched)
-    inputs = form.shown(entity.inputs, client.execution_inputs(project, domain, name).literals)
+    inputs, outputs = client.execution_data(project, domain, name)
     record = client.execution_record(project, domain, name)
-    return render_template("executions/show.html", execution=execution, entity=entity, inputs=inputs,
+    return render_template("executions/show.html", execution=execution, entity=entity,
+                           inputs=form.shown(entity.inputs, inputs.literals),
+                           outputs=form.shown(entity.outputs, outputs.literals),
                            record_json=json.dumps(record, indent=2), console_url=_console_url(execution))
 
 
