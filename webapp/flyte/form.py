@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,6 +28,7 @@ LEAF_WIDGETS = {"integer", "float", "string", "boolean", "datetime", "duration",
                 "schema", "structured_dataset", "none"}
 MISSING = object()  # a node left empty: required ones get an error, others fall back to their default
 REQUIRED = "a value is required"
+CONTAINER_MARKERS = (".$count", ".$shown", ".$mode", ".$none", ".$variant")
 REQUIRED_OR_NONE = "enter a value or choose None"
 
 
@@ -34,8 +36,8 @@ REQUIRED_OR_NONE = "enter a value or choose None"
 class Field:
     path: str
     label: str
-    widget: str  # picks templates/launch/widgets/_<widget>.html
-    type_text: str
+    widget: str  # picks the macro of templates/launch/_fields.html that draws it
+    lt: types_pb2.LiteralType | None  # kept for `type_text`, which only a rendered page needs
     description: str = ""
     required: bool = True
     value: str = ""  # the text of a leaf widget
@@ -56,6 +58,10 @@ class Field:
     @property
     def leaf(self) -> bool:
         return self.widget in LEAF_WIDGETS or self.widget == "json"
+
+    @cached_property
+    def type_text(self) -> str:
+        return type_text(self.lt) if self.lt is not None else ""
 
     @property
     def fixed(self) -> bool:
@@ -187,9 +193,9 @@ class _Posted:
             del self.values[prefix + rest]
         return taken
 
-    def posted_under(self, prefix: str) -> bool:
-        """Whether anything under `prefix` was posted."""
-        return any(k == prefix or k.startswith(prefix + ".") for k in self.values)
+    def posted_under(self, path: str) -> bool:
+        """Whether a field at `path` was posted: its own value, or the marker every container posts."""
+        return any(name in self.values for name in (path, *(path + marker for marker in CONTAINER_MARKERS)))
 
     def put(self, prefix: str, taken: dict[str, str]) -> None:
         self.values.update({prefix + rest: v for rest, v in taken.items()})
@@ -220,7 +226,7 @@ def build(lt: types_pb2.LiteralType, path: str, label: str, posted: _Posted, req
           description: str = "") -> tuple[Field, object]:
     """The field for one node and its plain value (MISSING when left empty), errors set on the way."""
     widget = widget_for(lt)
-    node = Field(path, label, widget, type_text(lt), description, required)
+    node = Field(path, label, widget, lt, description, required)
     try:
         value = _BUILDERS.get(widget, _leaf)(lt, node, posted)
     except kinds.InvalidValue as error:
@@ -305,7 +311,7 @@ def _map(lt, node: Field, posted: _Posted):
         entry_path = f"{node.path}.{index}"
         key_field, key = build(key_type, entry_path + ".$key", "key", posted)
         value_field, value = build(lt.map_value_type, entry_path, "value", posted)
-        entry = Field(entry_path, f"entry {index + 1}", "entry", "", children=[key_field, value_field])
+        entry = Field(entry_path, f"entry {index + 1}", "entry", None, children=[key_field, value_field])
         if key is not MISSING and key in values:
             key_field.error = f"duplicate key {key!r}"
         node.children.append(entry)
@@ -318,7 +324,7 @@ def _struct(lt, node: Field, posted: _Posted):
     switching = verb if target == node.path else ""
     mode, text = node.path + ".$mode", node.path + ".$json"
     if switching == "json":  # the fields' current values become the JSON to edit
-        _, value = _struct_fields(lt, Field(node.path, "", "struct", ""), posted)
+        _, value = _struct_fields(lt, Field(node.path, "", "struct", lt), posted)
         posted.values[text] = json.dumps({} if value is MISSING else value, indent=2, default=str)
         posted.values[mode] = "json"
     if posted.get(mode) == "json":
@@ -448,7 +454,7 @@ def literals_of(inputs: tuple[Input, ...], values: Mapping[str, object]) -> dict
 def shown(inputs: tuple[Input, ...], literals: Mapping[str, literals_pb2.Literal]) -> list[Field]:
     """Read-only fields showing the given literals (an execution's inputs), each value as compact JSON."""
     return [
-        Field(PREFIX + i.name, i.name, "json", type_text(i.type), i.description,
+        Field(PREFIX + i.name, i.name, "json", i.type, i.description,
               value=json.dumps(kinds.to_value(i.type, literals[i.name]), default=str, ensure_ascii=False))
         for i in inputs if i.name in literals
     ]
