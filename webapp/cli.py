@@ -18,15 +18,18 @@ DEFAULT_SANDBOX_PORT = 30080  # where flytectl's sandbox config (dns:///localhos
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="flyte-launch", description="A browser console for launching Flyte executions.")
+    parser = argparse.ArgumentParser(prog="flyte-launch",
+                                     description="A browser console for launching Flyte executions.")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="serve the web app (with the embedded sandbox unless an admin is configured)")
+    serve = commands.add_parser(
+        "serve", help="serve the web app (with the embedded sandbox unless an admin is configured)")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (0.0.0.0 in a container)")
     serve.add_argument("--admin-endpoint", help="FlyteAdmin gRPC endpoint, e.g. dns:///flyte.example.com:443")
     serve.add_argument("--insecure", action="store_true", default=None, help="plaintext gRPC to the admin")
-    serve.add_argument("--data-dir", help=f"where the sandbox database and secrets live (default {config.default_data_dir()})")
+    serve.add_argument("--data-dir", help="where the sandbox database, sessions and secrets live "
+                                          f"(default {config.default_data_dir()})")
     serve.add_argument("--workers", type=int, default=2)
     serve.set_defaults(run=_serve)
 

@@ -28,7 +28,7 @@ class Settings:
     secret_key: str = ""
     # authentication, named as flytectl names it (admin.authType): "" (none), Pkce, ClientSecret, ExternalCommand
     auth_type: str = ""
-    client_id: str = ""  # Pkce: this app's public client (default: admin's public client config); ClientSecret: the service's
+    client_id: str = ""  # Pkce: this app's public client (default: admin's public config); ClientSecret: the service
     client_secret_location: str = ""
     client_secret_env_var: str = ""
     scopes: str = ""  # space separated; default: admin's public client config

@@ -410,7 +410,8 @@ def tree(inputs: tuple[Input, ...], posted: Mapping[str, str] | None = None, pre
     verb, _, target = posted.action.partition(":")
     if verb == "reset":  # back to the launch plan's default
         posted.take(target)
-        posted.put(target, {k[len(target):]: v for k, v in defaults.items() if k == target or k.startswith(target + ".")})
+        posted.put(target, {k[len(target):]: v for k, v in defaults.items()
+                            if k == target or k.startswith(target + ".")})
     fields, values = [], {}
     for i in inputs:
         node, value = build(i.type, prefix + i.name, i.name, posted, required=i.required and not i.fixed,

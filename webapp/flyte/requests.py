@@ -30,8 +30,9 @@ def create_execution(ref: EntityRef, inputs: literals_pb2.LiteralMap, options: M
     spec = execution_pb2.ExecutionSpec(
         launch_plan=launched,
         metadata=execution_pb2.ExecutionMetadata(mode=execution_pb2.ExecutionMetadata.MANUAL, principal=PRINCIPAL),
+        # always present, as flytectl sends it
         envs=common_pb2.Envs(values=[literals_pb2.KeyValuePair(key=k, value=v)
-                                     for k, v in (o.get("envs") or {}).items()]),  # always present, as flytectl sends it
+                                     for k, v in (o.get("envs") or {}).items()]),
         overwrite_cache=bool(o.get("overwrite_cache")),
     )
     if reference.count("/") == 2:
@@ -41,8 +42,10 @@ def create_execution(ref: EntityRef, inputs: literals_pb2.LiteralMap, options: M
             identifier_pb2.WorkflowExecutionIdentifier(project=project, domain=domain, name=name))
     iam_role, service_account = o.get("iam_role", ""), o.get("service_account", "")
     if iam_role or service_account:  # both the current field and the deprecated one, as flytectl does
-        spec.security_context.run_as.CopyFrom(security_pb2.Identity(iam_role=iam_role, k8s_service_account=service_account))
-        spec.auth_role.CopyFrom(common_pb2.AuthRole(assumable_iam_role=iam_role, kubernetes_service_account=service_account))
+        spec.security_context.run_as.CopyFrom(
+            security_pb2.Identity(iam_role=iam_role, k8s_service_account=service_account))
+        spec.auth_role.CopyFrom(
+            common_pb2.AuthRole(assumable_iam_role=iam_role, kubernetes_service_account=service_account))
     if o.get("cluster_pool"):
         spec.cluster_assignment.CopyFrom(cluster_assignment_pb2.ClusterAssignment(cluster_pool_name=o["cluster_pool"]))
     if o.get("execution_cluster"):

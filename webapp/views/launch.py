@@ -116,7 +116,10 @@ def _preview(entity, launch_id: str, reference: str):
 def _import(entity, launch_id: str, reference: str):
     """Prefills the form from a flytectl execFile (uploaded or pasted); what does not fit is reported per key."""
     upload = request.files.get("execfile")
-    text = upload.read().decode("utf-8", "replace") if upload and upload.filename else request.form.get("execfile_text", "")
+    if upload and upload.filename:
+        text = upload.read().decode("utf-8", "replace")
+    else:
+        text = request.form.get("execfile_text", "")
     try:
         exec_file = execfile.read(text)
     except execfile.ExecFileError as error:
