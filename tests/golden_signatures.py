@@ -31,6 +31,7 @@ from flytekit.types.file import FlyteFile
 from flytekit.types.schema import FlyteSchema
 from flytekit.types.structured import StructuredDataset
 from flytekit.types.structured import structured_dataset as sd_module
+from tests.demo_types import Experiment, Params  # noqa: E402
 
 PROJECT, DOMAIN, VERSION = "flytesnacks", "development", "golden-1"
 UTC = datetime.timezone.utc
@@ -63,20 +64,6 @@ class Flat:
     ratio: float
     name: str
     enabled: bool
-
-
-@dataclass
-class Params:
-    learning_rate: float
-    epochs: int
-
-
-@dataclass
-class Experiment:
-    params: Params
-    notes: Optional[str]
-    scores: List[float]
-    labels: Dict[int, str]
 
 
 @dataclass

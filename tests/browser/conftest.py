@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
@@ -49,6 +50,13 @@ def served_process(tmp_path_factory):
     admin_address = process.stdout.readline().rsplit(" ", 1)[1].strip()  # "Embedded sandbox FlyteAdmin at H:P"
     # keep draining its output (the access log): a full pipe would stall the server
     threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
+    with serving(process, port) as base:
+        yield base, admin_address
+
+
+@contextmanager
+def serving(process: subprocess.Popen, port: int):
+    """Waits for `flyte-launch serve` to answer /healthz, answers its base URL, and stops it afterwards."""
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -60,10 +68,12 @@ def served_process(tmp_path_factory):
     else:
         process.terminate()
         pytest.fail("flyte-launch serve did not answer /healthz within 30 s")
-    yield base, admin_address
-    process.terminate()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise

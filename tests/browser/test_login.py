@@ -6,14 +6,12 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 from flyteidl.admin import execution_pb2
 from playwright.sync_api import expect
 
-from tests.browser.conftest import free_port
+from tests.browser.conftest import free_port, serving
 from tests.browser.test_links import Admin
 from tests.oidc.harness import running_oidc_provider
 from webapp.sandbox.server import start
@@ -33,16 +31,8 @@ def secured(tmp_path_factory):
         process = subprocess.Popen([sys.executable, "-m", "webapp.cli", "serve", "--port", str(port), "--admin-endpoint",
                                     admin.address, "--insecure", "--data-dir", str(tmp_path_factory.mktemp("data"))],
                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield base, admin, provider
-        process.terminate()
-        process.wait(timeout=15)
+        with serving(process, port):
+            yield base, admin, provider
         admin.stop(grace=None)
 
 

@@ -32,6 +32,7 @@ from flytekit.types.structured import structured_dataset as sd_module  # noqa: E
 from google.protobuf import json_format  # noqa: E402
 
 from webapp.sandbox import seed  # noqa: E402
+from tests.demo_types import Experiment, Params  # noqa: E402
 
 # --- flytekit mirror of the seed -------------------------------------------------------------------------
 
@@ -41,20 +42,6 @@ class MyDataclass:
     x: int
     y: str
     z: Dict[int, str]
-
-
-@dataclass
-class Params:
-    learning_rate: float
-    epochs: int
-
-
-@dataclass
-class Experiment:
-    params: Params
-    notes: Optional[str]
-    scores: List[float]
-    labels: Dict[int, str]
 
 
 class Color(enum.Enum):
