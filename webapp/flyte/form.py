@@ -133,7 +133,7 @@ def flatten(lt: types_pb2.LiteralType, path: str, value) -> dict[str, str]:
     if widget == "optional":
         return {path + ".$none": "true"} if value is None else flatten(_optional_of(lt), path, value)
     if widget == "union":
-        index, canonical = kinds.UnionKind().variant(lt, value)
+        index, _ = kinds.UnionKind().variant(lt, value)
         return {path + ".$variant": str(index), **flatten(lt.union_type.variants[index], path, value)}
     return {path: leaf_text(widget, value)}
 
@@ -160,6 +160,7 @@ def leaf_text(widget: str, value) -> str:
 
 def flatten_literals(inputs: tuple[Input, ...], literals: Mapping[str, literals_pb2.Literal],
                      prefix: str = PREFIX) -> dict[str, str]:
+    """The posted form that shows these literals (defaults, an execution's inputs, an imported execFile)."""
     out = {}
     for i in inputs:
         if i.name in literals:
