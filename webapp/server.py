@@ -7,6 +7,10 @@ from gunicorn.app.base import BaseApplication
 from webapp import config, create_app, load_secret_key
 
 
+# paths without their query: a login callback's code or a shared form's values have no place in a log
+ACCESS_LOG = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
+
 class _Gunicorn(BaseApplication):
     def __init__(self, settings: config.Settings, options: dict):
         self.settings = settings
@@ -25,5 +29,5 @@ def run(settings: config.Settings, host: str, port: int, workers: int) -> None:
     # one key for every worker, decided before they fork
     settings = settings.replace(secret_key=settings.secret_key or load_secret_key(settings.data_dir))
     options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": 8,
-               "accesslog": "-", "timeout": 60, "graceful_timeout": 5}
+               "accesslog": "-", "access_log_format": ACCESS_LOG, "timeout": 60, "graceful_timeout": 5}
     _Gunicorn(settings, options).run()
