@@ -80,3 +80,9 @@ def test_a_refresh_that_does_not_help_ends_in_unauthenticated(secured_admin):
     with pytest.raises(Unauthenticated):
         client.list_projects()
     assert calls == [1]  # refreshed once, retried once, then given up
+
+
+def test_an_auth_type_a_web_app_cannot_use_is_refused_clearly(secured_admin):
+    with pytest.raises(ValueError, match="DeviceFlow.*Pkce, ClientSecret or ExternalCommand"):
+        create_app(Settings(admin_endpoint=secured_admin.address, insecure=True, secret_key="s",
+                            auth_type="DeviceFlow"))

@@ -40,12 +40,16 @@ class _State:
         self.oauth = OAuth(app)
         self._lock = threading.Lock()
         self._server: AuthServer | None = None
-        self._make_source = {
+        sources = {
             "": tokens.NoAuth,
-            "Pkce": lambda: tokens.Pkce(self.login_client),
-            "ClientSecret": lambda: tokens.ClientSecret(*self.client_credentials()),
-            "ExternalCommand": lambda: tokens.ExternalCommand(settings.command),
-        }[settings.auth_type]
+            "pkce": lambda: tokens.Pkce(self.login_client),
+            "clientsecret": lambda: tokens.ClientSecret(*self.client_credentials()),
+            "externalcommand": lambda: tokens.ExternalCommand(settings.command),
+        }
+        if settings.auth_type.lower() not in sources:
+            raise ValueError(f"admin.authType {settings.auth_type!r} is not one this web app can use: "
+                             "Pkce, ClientSecret or ExternalCommand (or none)")
+        self._make_source = sources[settings.auth_type.lower()]
         self._source = None
 
     @property
@@ -96,7 +100,7 @@ def state() -> _State:
 
 
 def pkce() -> bool:
-    return current_app.config["SETTINGS"].auth_type == "Pkce"
+    return current_app.config["SETTINGS"].auth_type.lower() == "pkce"
 
 
 def grpc_metadata() -> list[tuple[str, str]]:
