@@ -76,7 +76,10 @@ def _serve(args) -> None:
     print(f"Flyte Launch: open http://{args.host}:{args.port}/", flush=True)
     from webapp.server import run
 
-    run(settings, args.host, args.port, args.workers)
+    try:
+        run(settings, args.host, args.port, args.workers)
+    except ValueError as error:  # a setting that cannot work: say which, without a stack trace
+        raise SystemExit(f"flyte-launch: {error}") from None
 
 
 def _start_sandbox(db: Path) -> str:
