@@ -73,7 +73,6 @@ def _serve(args) -> None:
     if not settings.admin_endpoint:
         settings = settings.replace(admin_endpoint=_start_sandbox(data_dir / "sandbox.db"), insecure=True)
         print(f"Embedded sandbox FlyteAdmin at {settings.admin_endpoint}", flush=True)
-    print(f"Flyte Launch: open http://{args.host}:{args.port}/", flush=True)
     from webapp.server import run
 
     try:

@@ -29,6 +29,7 @@ def run(settings: config.Settings, host: str, port: int, workers: int) -> None:
     # one key for every worker, decided before they fork
     settings = settings.replace(secret_key=settings.secret_key or load_secret_key(settings.data_dir))
     create_app(settings)  # a setting that cannot work stops here, once, rather than in every worker
+    print(f"Flyte Launch: open http://{host}:{port}/", flush=True)
     options = {"bind": f"{host}:{port}", "workers": workers, "worker_class": "gthread", "threads": 8,
                "accesslog": "-", "access_log_format": ACCESS_LOG, "timeout": 60, "graceful_timeout": 5}
     _Gunicorn(settings, options).run()
