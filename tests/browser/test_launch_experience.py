@@ -91,13 +91,30 @@ def test_the_same_launch_without_javascript(browser, served, served_admin):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def an_execution(browser, served) -> str:
+    """The path of an execution (of demo.echo, which has outputs once done) launched through the form."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(served + "/launch/flytesnacks/development/task/demo.echo/v1")
+    page.get_by_label("message").fill("hello")
+    page.get_by_label("numbers").fill("1, 2")
+    page.get_by_role("button", name="Launch", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/executions/flytesnacks/development/a[a-z0-9]{19}$"))
+    path = page.url.split(served, 1)[1]
+    context.close()
+    return path
+
+
 @pytest.mark.parametrize("path", ["/", "/projects/flytesnacks/development", MERGE, FIXED_PLAN,
                                   "/launch/flytesnacks/development/task/demo.types.structs/v1",
-                                  "/executions/flytesnacks/development"])
-def test_no_serious_accessibility_violations(browser, served, path):
+                                  "/launch/flytesnacks/development/task/demo.types.unions/v1",
+                                  "/executions/flytesnacks/development", "{execution}", "{execution}/relaunch",
+                                  "{execution}/relaunch/edit", "{execution}/recover", "{execution}/terminate"])
+def test_no_serious_accessibility_violations(browser, served, an_execution, path):
     context = browser.new_context(bypass_csp=True)  # to inject axe-core; the app's own pages need no exception
     page = context.new_page()
-    page.goto(served + path)
+    page.goto(served + path.format(execution=an_execution))
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run()).violations"
                                ".filter(v => ['serious', 'critical'].includes(v.impact))"
