@@ -102,3 +102,21 @@ def test_outputs_appear_once_the_execution_succeeded(client):
         page = client.get(location).get_data(as_text=True)
     outputs = page[page.index('id="execution-outputs"'):]
     assert "&#34;hello&#34;" in outputs and "[4, 2]" in outputs
+
+
+def test_the_last_status_poll_redraws_the_page_once(client):
+    location = launch(client)
+    poll = {"HX-Request": "true", "HX-Target": "status"}
+    assert "HX-Refresh" not in client.get(location, headers=poll).headers  # still moving
+    deadline = time.time() + 10
+    while "SUCCEEDED" not in client.get(location).get_data(as_text=True) and time.time() < deadline:
+        time.sleep(0.2)
+    assert client.get(location, headers=poll).headers["HX-Refresh"] == "true"
+
+
+def test_the_launch_form_mark_is_not_shown_as_an_option(client):
+    assert 'id="execution-options"' not in client.get(launch(client)).get_data(as_text=True)  # none chosen
+    values = {"inputs.sorted_list1.$paste": "1", "inputs.sorted_list2.$paste": "2", "options.cluster_pool": "gpu"}
+    page = client.get(launch(client, values=values)).get_data(as_text=True)
+    shown = page.split('id="execution-options"')[1].split("</dl>")[0]
+    assert "gpu" in shown and "form-id" not in shown

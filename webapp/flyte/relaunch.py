@@ -74,4 +74,4 @@ def _set(value):
 def reusable_options(execution) -> dict:
     """The options an execution used, minus the mark of the form that launched it."""
     annotations = {k: v for k, v in execution.options.get("annotations", {}).items() if k != FORM_ANNOTATION}
-    return {**execution.options, "annotations": annotations}
+    return {k: v for k, v in {**execution.options, "annotations": annotations}.items() if v}

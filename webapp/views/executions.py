@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import yaml
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
 
 from webapp import admin
-from webapp.flyte import form
+from webapp.flyte import form, relaunch
 
 bp = Blueprint("executions", __name__)
 PHASES = ("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT")
@@ -32,11 +32,15 @@ def show(project: str, domain: str, name: str):
     client = admin.client()
     execution = client.execution(project, domain, name)
     if request.htmx.target == "status":
-        return render_template("executions/_status.html", execution=execution)
+        response = make_response(render_template("executions/_status.html", execution=execution))
+        if execution.terminal:  # the poll ends here: redraw the whole page once, outputs and all
+            response.headers["HX-Refresh"] = "true"
+        return response
     entity = client.entity(execution.launched)
     inputs, outputs = client.execution_data(project, domain, name)
     record = client.execution_record(project, domain, name)
     return render_template("executions/show.html", execution=execution, entity=entity,
+                           options_used=relaunch.reusable_options(execution),
                            inputs=form.shown(entity.inputs, inputs.literals),
                            outputs=form.shown(entity.outputs, outputs.literals),
                            record_json=json.dumps(record, indent=2), console_url=_console_url(execution))
