@@ -147,9 +147,11 @@ class AdminClient:
         return self._call("CreateExecution", request).id.name
 
     def execution(self, project: str, domain: str, name: str) -> Execution:
-        response = self._call("GetExecution", execution_pb2.WorkflowExecutionGetRequest(
+        return _execution(self._get_execution(project, domain, name))
+
+    def _get_execution(self, project: str, domain: str, name: str) -> execution_pb2.Execution:
+        return self._call("GetExecution", execution_pb2.WorkflowExecutionGetRequest(
             id=_execution_id(project, domain, name)))
-        return _execution(response)
 
     def executions(self, project: str, domain: str, token: str = "", phase: str = "", launched: str = "",
                    limit: int = 25) -> tuple[list[Execution], str]:
@@ -165,11 +167,10 @@ class AdminClient:
             filters="+".join(filters), sort_by=NEWEST_FIRST))
         return [_execution(e) for e in response.executions], response.token
 
-    def execution_record(self, project: str, domain: str, name: str) -> dict:
-        """The execution as `flytectl get execution -o json` prints it."""
-        response = self._call("GetExecution", execution_pb2.WorkflowExecutionGetRequest(
-            id=_execution_id(project, domain, name)))
-        return json_format.MessageToDict(response)
+    def execution_and_record(self, project: str, domain: str, name: str) -> tuple[Execution, dict]:
+        """The execution, and its record as `flytectl get execution -o json` prints it (one call for both)."""
+        response = self._get_execution(project, domain, name)
+        return _execution(response), json_format.MessageToDict(response)
 
     def relaunch(self, project: str, domain: str, name: str, new_name: str = "", overwrite_cache: bool = False) -> str:
         """The same execution again (admin reuses its spec and user inputs); answers the new name."""

@@ -30,15 +30,15 @@ def index(project: str, domain: str):
 def show(project: str, domain: str, name: str):
     """The execution; an htmx poll of its status block gets only that block."""
     client = admin.client()
-    execution = client.execution(project, domain, name)
     if request.htmx.target == "status":
+        execution = client.execution(project, domain, name)
         response = make_response(render_template("executions/_status.html", execution=execution))
         if execution.terminal:  # the poll ends here: redraw the whole page once, outputs and all
             response.headers["HX-Refresh"] = "true"
         return response
+    execution, record = client.execution_and_record(project, domain, name)
     entity = client.entity(execution.launched)
     inputs, outputs = client.execution_data(project, domain, name)
-    record = client.execution_record(project, domain, name)
     return render_template("executions/show.html", execution=execution, entity=entity,
                            options_used=relaunch.reusable_options(execution),
                            inputs=form.shown(entity.inputs, inputs.literals),
@@ -49,7 +49,7 @@ def show(project: str, domain: str, name: str):
 @bp.get(EXECUTION_URL + "/record.<any(json, yaml):fmt>")
 def record(project: str, domain: str, name: str, fmt: str):
     """The execution's record to download, as `flytectl get execution -o json|yaml` gives it."""
-    data = admin.client().execution_record(project, domain, name)
+    data = admin.client().execution_and_record(project, domain, name)[1]
     body = json.dumps(data, indent=2) if fmt == "json" else yaml.safe_dump(data, sort_keys=False)
     return Response(body, mimetype="application/json" if fmt == "json" else "application/yaml",
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
