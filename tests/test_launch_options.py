@@ -6,7 +6,7 @@ import json
 import re
 
 import grpc
-from flyteidl.admin import common_pb2, execution_pb2
+from flyteidl.admin import common_pb2, execution_pb2, launch_plan_pb2
 from flyteidl.core import identifier_pb2
 from flyteidl.service import admin_pb2_grpc
 
@@ -115,6 +115,20 @@ def test_preview_launches_nothing_and_shows_the_request(client, sandbox):
     assert count_executions(sandbox, state["launch_id"]) == 0
 
 
-def test_launch_plan_options_prefill_the_form(client):
-    page = client.get("/launch/flytesnacks/development/launchplan/core.control_flow.merge_sort.merge_sort/v3")
-    assert page.status_code == 200 and 'name="options.iam_role"' in page.get_data(as_text=True)
+def test_launch_plan_options_prefill_the_form(client, sandbox):
+    stub = admin_pb2_grpc.AdminServiceStub(grpc.insecure_channel(sandbox.address))
+    seeded = identifier_pb2.Identifier(resource_type=identifier_pb2.LAUNCH_PLAN, project="flytesnacks",
+                                       domain="development", name="core.control_flow.merge_sort.merge_sort", version="v3")
+    spec = stub.GetLaunchPlan(common_pb2.ObjectGetRequest(id=seeded), timeout=5).spec
+    spec.security_context.run_as.iam_role = "arn:aws:iam::1:role/plan"
+    spec.labels.values["team"] = "ml"
+    spec.raw_output_data_config.output_location_prefix = "s3://plan/out"
+    planned = identifier_pb2.Identifier()
+    planned.CopyFrom(seeded)
+    planned.version = "with-options"
+    stub.CreateLaunchPlan(launch_plan_pb2.LaunchPlanCreateRequest(id=planned, spec=spec), timeout=5)
+    page = client.get("/launch/flytesnacks/development/launchplan/core.control_flow.merge_sort.merge_sort/with-options")
+    html = page.get_data(as_text=True)
+    assert re.search(r'name="options.iam_role"[^>]*value="arn:aws:iam::1:role/plan"', html)
+    assert re.search(r'name="options.labels.0.\$key"[^>]*value="team"', html)
+    assert re.search(r'name="options.raw_output_prefix"[^>]*value="s3://plan/out"', html)
