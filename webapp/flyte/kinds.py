@@ -60,8 +60,24 @@ class Kind:
         raise NotImplementedError
 
 
-class Integer(Kind):
-    name = "integer"
+class PrimitiveKind(Kind):
+    """A kind whose literal is one field of `Primitive`; subclasses say which, and how values are checked."""
+
+    field = ""  # the Primitive field
+    text = ""  # how the type reads in the form
+
+    def literal(self, lt, value):
+        return _primitive(**{self.field: value})
+
+    def to_value(self, lt, literal):
+        return getattr(literal.scalar.primitive, self.field)
+
+    def type_text(self, lt):
+        return self.text
+
+
+class Integer(PrimitiveKind):
+    name, field, text = "integer", "integer", "int"
 
     def plain(self, lt, value, strict=False):
         if isinstance(value, str) and not strict and re.fullmatch(r"\s*[-+]?\d+\s*", value):
@@ -74,18 +90,9 @@ class Integer(Kind):
             raise InvalidValue(f"{value} does not fit in a 64-bit integer")
         return value
 
-    def literal(self, lt, value):
-        return _primitive(integer=value)
 
-    def to_value(self, lt, literal):
-        return literal.scalar.primitive.integer
-
-    def type_text(self, lt):
-        return "int"
-
-
-class Float(Kind):
-    name = "float"
+class Float(PrimitiveKind):
+    name, field, text = "float", "float_value", "float"
 
     def plain(self, lt, value, strict=False):
         if isinstance(value, bool) or (strict and not isinstance(value, float)):
@@ -95,18 +102,9 @@ class Float(Kind):
         except (TypeError, ValueError):
             raise InvalidValue(f"expected a number, got {value!r}") from None
 
-    def literal(self, lt, value):
-        return _primitive(float_value=value)
 
-    def to_value(self, lt, literal):
-        return literal.scalar.primitive.float_value
-
-    def type_text(self, lt):
-        return "float"
-
-
-class String(Kind):
-    name = "string"
+class String(PrimitiveKind):
+    name, field, text = "string", "string_value", "str"
 
     def plain(self, lt, value, strict=False):
         if isinstance(value, str):
@@ -117,22 +115,13 @@ class String(Kind):
             return "true" if value else "false"
         return str(value)
 
-    def literal(self, lt, value):
-        return _primitive(string_value=value)
-
-    def to_value(self, lt, literal):
-        return literal.scalar.primitive.string_value
-
-    def type_text(self, lt):
-        return "str"
-
 
 TRUE_WORDS = {"true", "yes", "on", "1", "y"}
 FALSE_WORDS = {"false", "no", "off", "0", "n"}
 
 
-class Boolean(Kind):
-    name = "boolean"
+class Boolean(PrimitiveKind):
+    name, field, text = "boolean", "boolean", "bool"
 
     def plain(self, lt, value, strict=False):
         if isinstance(value, str) and not strict:
@@ -142,15 +131,6 @@ class Boolean(Kind):
         if not isinstance(value, bool):
             raise InvalidValue(f"expected true or false, got {value!r}")
         return value
-
-    def literal(self, lt, value):
-        return _primitive(boolean=value)
-
-    def to_value(self, lt, literal):
-        return literal.scalar.primitive.boolean
-
-    def type_text(self, lt):
-        return "bool"
 
 
 def parse_datetime(value, zone: tzinfo | None = None) -> datetime:
@@ -393,19 +373,13 @@ class Struct(Kind):
         return title.string_value if title and title.string_value else "dict"
 
 
-class Enum(Kind):
-    name = "enum"
+class Enum(PrimitiveKind):
+    name, field = "enum", "string_value"
 
     def plain(self, lt, value, strict=False):
         if value not in lt.enum_type.values:
             raise InvalidValue(f"expected one of {', '.join(lt.enum_type.values)}, got {value!r}")
         return value
-
-    def literal(self, lt, value):
-        return _primitive(string_value=value)
-
-    def to_value(self, lt, literal):
-        return literal.scalar.primitive.string_value
 
     def type_text(self, lt):
         return "Enum[" + ", ".join(lt.enum_type.values) + "]"

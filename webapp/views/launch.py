@@ -7,6 +7,7 @@ submit and as an htmx request that swaps in the changed part.
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 from urllib.parse import urlencode
 
@@ -20,7 +21,6 @@ from webapp.flyte import execfile, form, options, preview, relaunch, requests
 bp = Blueprint("launch", __name__)
 LAUNCH_URL = "/launch/<project>/<domain>/<any(task, launchplan):kind>/<name>/<version>"
 NOT_STATE = {"csrf_token", "launch_id", "reference", form.ACTION, "execfile_text"}  # what a shared link leaves out
-TIME_ZONES = ("UTC", *sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")))
 LINK_LIMIT = 6000  # characters; longer URLs are cut by some browsers, proxies and chat tools
 
 
@@ -183,6 +183,12 @@ def _launched_by(launch_request, launch_id: str) -> bool:
     return existing.options.get("annotations", {}).get(requests.FORM_ANNOTATION) == launch_id
 
 
+@functools.cache
+def time_zones() -> tuple[str, ...]:
+    """The names a time zone box suggests (read once, when a form first needs them)."""
+    return ("UTC", *sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")))
+
+
 def _ref_args(ref: EntityRef) -> dict:
     return {"project": ref.project, "domain": ref.domain, "kind": ref.kind, "name": ref.name, "version": ref.version}
 
@@ -195,6 +201,6 @@ def page(entity, posted, launch_id: str, input_fields=None, option_fields=None, 
     if option_fields is None:
         option_fields = options.tree(entity.options, posted, check)[0]
     changes = _changes(entity, posted, reference) if reference.count("/") == 2 else None
-    zones = TIME_ZONES if any(f.uses("datetime") for f in input_fields) else ()
+    zones = time_zones() if any(f.uses("datetime") for f in input_fields) else ()
     return render_template("launch/form.html", entity=entity, fields=input_fields, option_fields=option_fields,
                            launch_id=launch_id, reference=reference, changes=changes, time_zones=zones, **extra)
