@@ -18,14 +18,14 @@ class Admin:
     def __init__(self, address):
         self.stub = admin_pb2_grpc.AdminServiceStub(grpc.insecure_channel(address))
 
-    def _id(self, name):
+    def id_of(self, name):
         return identifier_pb2.WorkflowExecutionIdentifier(project="flytesnacks", domain="development", name=name)
 
     def execution(self, name):
-        return self.stub.GetExecution(execution_pb2.WorkflowExecutionGetRequest(id=self._id(name)), timeout=5)
+        return self.stub.GetExecution(execution_pb2.WorkflowExecutionGetRequest(id=self.id_of(name)), timeout=5)
 
     def inputs(self, name):
-        return self.stub.GetExecutionData(execution_pb2.WorkflowExecutionGetDataRequest(id=self._id(name)),
+        return self.stub.GetExecutionData(execution_pb2.WorkflowExecutionGetDataRequest(id=self.id_of(name)),
                                           timeout=5).full_inputs
 
 

@@ -59,7 +59,7 @@ def test_log_in_then_launch_as_yourself(browser, secured):
     context.close()
     viewer = Admin(admin.address)
     token = provider.client_credentials_token()
-    execution = viewer.stub.GetExecution(execution_pb2.WorkflowExecutionGetRequest(id=viewer._id(name)), timeout=5,
+    execution = viewer.stub.GetExecution(execution_pb2.WorkflowExecutionGetRequest(id=viewer.id_of(name)), timeout=5,
                                          metadata=[("flyte-authorization", f"Bearer {token}")])
     assert execution.spec.metadata.principal == "ada"
 
