@@ -392,6 +392,24 @@ def test_values_that_do_not_fit_are_reported_per_key():
     assert errors["nope"].startswith("no matching input")
 
 
+def test_a_multi_line_description_beside_a_block_string_stays_a_comment():
+    """go-yaml writes later comment lines inside a `|` block, where they read back as the string's text."""
+    inputs = (Input("note", literal_type(str), "first line\nsecond line"),)
+    text = execfile.write(EntityRef("task", "p", "d", "t", "v1"), inputs, {"note": literal("a\nb\n", str)})
+    assert "    note: | # first line second line\n        a\n        b\n" in text
+    assert imported(text, inputs) == {"note": literal("a\nb\n", str)}
+
+
+def test_the_merge_key_is_quoted_wherever_it_is_text():
+    """`<<` unquoted is YAML's merge key: go-yaml quotes it, and a reader would merge or refuse it."""
+    inputs = (Input("s", literal_type(str)), Input("l", literal_type(List[str])),
+              Input("m", literal_type(Dict[str, float])))
+    literals = {"s": literal("<<", str), "l": literal(["<<"], List[str]), "m": literal({"<<": 0.0}, Dict[str, float])}
+    text = execfile.write(EntityRef("task", "p", "d", "t", "v1"), inputs, literals)
+    assert 's: "<<"' in text and '- "<<"' in text and '"<<": 0' in text
+    assert imported(text, inputs) == literals
+
+
 # --- property: write -> read gives back the literals -------------------------------------------------------
 
 KINDS = [

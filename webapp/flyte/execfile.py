@@ -318,7 +318,8 @@ class _Emitter:
         header, body = text.split("\n", 1)
         header = header.replace("4", str(child_indent - indent))  # go-yaml always writes 4, wrong in a list
         self._write(space + header)
-        if comment:
+        comment = " ".join(re.split(r"[\r\n\x85\u2028\u2029]+", comment)).strip()  # go-yaml's further comment
+        if comment:  # lines would fall inside the block and read back as its text, so the comment keeps to one line
             self._comment(comment, child_indent)
         else:
             self.out += "\n"
@@ -398,7 +399,7 @@ def _go_float(value: float) -> str:
 # --- go-yaml v3 string styles -------------------------------------------------------------------------------
 
 _OLD_BOOLS = {"y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"}
-_SPECIAL_WORDS = {"true", "True", "TRUE", "false", "False", "FALSE", "", "~", "null", "Null", "NULL",
+_SPECIAL_WORDS = {"true", "True", "TRUE", "false", "False", "FALSE", "", "~", "null", "Null", "NULL", "<<",
                   ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf",
                   "-.INF"}
 _NUMBER = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|[0-9]+)"
