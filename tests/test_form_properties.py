@@ -3,7 +3,8 @@
 flytekit types each Python type and builds its literal (the independent peer; our own `kinds.to_literal` only
 where flytekit would upload: FlyteSchema). The form flattens the literal into what a browser posts
 (relaunch and shared links work this way), parses the post, and must give back an equal LiteralMap: msgpack
-payloads compared decoded, with numbers tagged by type, everything else as protobuf.
+payloads compared decoded, with numbers tagged by type, everything else as protobuf. Both ways of parsing are
+held to it: the direct reader a launch goes through, and the field tree that reports errors.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from tests.golden_signatures import (
 )
 from tests.test_golden import comparable
 from webapp.admin.models import Input
-from webapp.flyte import form, kinds
+from webapp.flyte import direct, form, kinds
 
 pytestmark = pytest.mark.timeout(60)
 UTC = datetime.timezone.utc
@@ -123,13 +124,14 @@ def assert_round_trip(python_type, value):
     inputs = (Input("x", lt), Input("y", lt))
     literals = {"x": literal, "y": literal}
     posted = form.flatten_literals(inputs, literals)
-    fields, _ = form.tree(inputs, posted)
-    assert not any(f.has_error for f in fields), [_errors(f) for f in fields]
-    parsed, fields = form.parse(inputs, posted)
-    assert parsed is not None, [_errors(f) for f in fields]
-    assert sorted(parsed.literals) == ["x", "y"]
-    for name in ("x", "y"):
-        assert comparable(parsed.literals[name]) == comparable(literal), (python_type, value, posted)
+    read_directly = direct.literal_map(inputs, posted, form.PREFIX)
+    assert read_directly is not None, "the direct reader gave up on a form that a browser posts as is"
+    through_the_tree, fields = form.parse_with_fields(inputs, posted)
+    assert through_the_tree is not None, [_errors(f) for f in fields]
+    for parsed in (read_directly, through_the_tree):
+        assert sorted(parsed.literals) == ["x", "y"]
+        for name in ("x", "y"):
+            assert comparable(parsed.literals[name]) == comparable(literal), (python_type, value, posted)
 
 
 def _errors(field) -> dict:

@@ -1,34 +1,28 @@
 """The launch form model: a tree of fields built from the inputs' types and what was posted.
 
-Field names are paths (`inputs.p.inner.b.2`), so one routine reads any depth. Two functions do all the work:
-- `flatten` turns plain values into the flat `{path: text}` a browser would post (defaults, relaunch, links);
+Field names are paths (`inputs.p.inner.b.2`), so one routine reads any depth:
+- `widgets.flatten` turns plain values into the flat `{path: text}` a browser would post (defaults, relaunch,
+  links);
 - `build` turns posted text into the field tree, parsing every node into its plain value on the way and
-  putting any error next to the node it belongs to. Whatever was typed stays in the tree, valid or not.
-
-Names with a `$` are the form's own controls: `$count` of list items, `$key` of a map entry, `$none` of an
-optional, `$variant` of a union, `$mode` / `$json` of a struct edited as JSON, and `$action` of a button.
+  putting any error next to the node it belongs to. Whatever was typed stays in the tree, valid or not;
+- `parse` gives the literals to launch with; a form whose values all fit goes through `direct` and needs no tree.
 """
-
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flyteidl.core import literals_pb2, types_pb2
 
 from webapp.admin.models import Input
-from webapp.flyte import kinds, schema
+from webapp.flyte import direct, kinds, schema
+from webapp.flyte.widgets import ACTION, LEAF_WIDGETS, count, flatten, optional_of, posted_under, widget_for
 
 PREFIX = "inputs."
-ACTION = "$action"
-LEAF_WIDGETS = {"integer", "float", "string", "boolean", "datetime", "duration", "binary", "enum", "blob",
-                "schema", "structured_dataset", "none"}
 MISSING = object()  # a node left empty: required ones get an error, others fall back to their default
 REQUIRED = "a value is required"
-CONTAINER_MARKERS = (".$count", ".$shown", ".$mode", ".$none", ".$variant")
 REQUIRED_OR_NONE = "enter a value or choose None"
 
 
@@ -75,24 +69,6 @@ class Field:
         return self.widget == widget or any(c.uses(widget) for c in self.children)
 
 
-def widget_for(lt: types_pb2.LiteralType) -> str:
-    try:
-        kind = kinds.kind_of(lt).name
-    except kinds.InvalidValue:
-        return "json"
-    if kind in LEAF_WIDGETS:
-        return kind
-    if kind == "collection":
-        return "list"
-    if kind == "map":
-        return "map"
-    if kind == "struct":
-        return "struct" if schema.fields(lt) else "json"
-    if kind == "union":
-        return "optional" if _optional_of(lt) is not None else "union"
-    return "json"
-
-
 def type_text(lt: types_pb2.LiteralType) -> str:
     try:
         return kinds.type_text(lt)
@@ -100,62 +76,7 @@ def type_text(lt: types_pb2.LiteralType) -> str:
         return "unknown type"
 
 
-def _optional_of(lt: types_pb2.LiteralType) -> types_pb2.LiteralType | None:
-    """T for a union of exactly T and None, which is shown as T with a None switch."""
-    variants = lt.union_type.variants
-    others = [v for v in variants if not (v.HasField("simple") and v.simple == types_pb2.NONE)]
-    return others[0] if len(variants) == 2 and len(others) == 1 else None
-
-
 # -- plain values -> what a browser posts ------------------------------------------------------------------
-
-
-def flatten(lt: types_pb2.LiteralType, path: str, value) -> dict[str, str]:
-    """The posted form that shows `value` (a plain value, as `kinds.to_value` gives)."""
-    widget = widget_for(lt)
-    if widget == "list":
-        out = {path + ".$count": str(len(value))}
-        for index, item in enumerate(value):
-            out.update(flatten(lt.collection_type, f"{path}.{index}", item))
-        return out
-    if widget == "map":
-        out = {path + ".$count": str(len(value))}
-        for index, (key, item) in enumerate(value.items()):
-            out[f"{path}.{index}.$key"] = str(key)
-            out.update(flatten(lt.map_value_type, f"{path}.{index}", item))
-        return out
-    if widget == "struct":
-        out = {}
-        for f in schema.fields(lt):
-            if f.name in value:
-                out.update(flatten(f.type, f"{path}.{f.name}", value[f.name]))
-        return out
-    if widget == "optional":
-        return {path + ".$none": "true"} if value is None else flatten(_optional_of(lt), path, value)
-    if widget == "union":
-        index, _ = kinds.UnionKind().variant(lt, value)
-        return {path + ".$variant": str(index), **flatten(lt.union_type.variants[index], path, value)}
-    return {path: leaf_text(widget, value)}
-
-
-def leaf_text(widget: str, value) -> str:
-    if widget == "boolean":
-        return "true" if value else ""
-    if widget == "datetime":  # as given: a dataclass keeps a naive time naive and an offset its offset
-        return kinds.parse_datetime(value).isoformat().replace("+00:00", "Z")
-    if widget == "duration":
-        return kinds.format_duration(kinds.parse_duration(value))
-    if widget == "float":
-        return repr(float(value))
-    if widget == "integer" and isinstance(value, float) and value.is_integer():
-        return str(int(value))  # JSON numbers: a schema default of 3 arrives as 3.0
-    if widget == "binary":
-        return kinds.binary_as_text(value) if isinstance(value, bytes) else str(value)
-    if widget == "json":
-        return json.dumps(value, indent=2, default=str)
-    if isinstance(value, dict) and widget in ("blob", "schema", "structured_dataset"):
-        value = value.get("path", value.get("uri"))  # a file inside a dataclass
-    return "" if value is None else str(value)
 
 
 def flatten_literals(inputs: tuple[Input, ...], literals: Mapping[str, literals_pb2.Literal],
@@ -182,10 +103,7 @@ class _Posted:
         return self.values.get(name, default)
 
     def count(self, path: str) -> int:
-        try:
-            return max(0, int(self.get(path + ".$count", "0")))
-        except ValueError:
-            return 0
+        return count(self.values, path)
 
     def take(self, prefix: str) -> dict[str, str]:
         """Removes and answers every posted name under `prefix`, keyed by the rest of the name."""
@@ -193,10 +111,6 @@ class _Posted:
         for rest in taken:
             del self.values[prefix + rest]
         return taken
-
-    def posted_under(self, path: str) -> bool:
-        """Whether a field at `path` was posted: its own value, or the marker every container posts."""
-        return any(name in self.values for name in (path, *(path + marker for marker in CONTAINER_MARKERS)))
 
     def put(self, prefix: str, taken: dict[str, str]) -> None:
         self.values.update({prefix + rest: v for rest, v in taken.items()})
@@ -271,10 +185,7 @@ def _leaf(lt, node: Field, posted: _Posted):
 def _datetime(node: Field, posted: _Posted):
     """Typed ISO 8601 text, else the picker's local time; a time without an offset is in the chosen zone."""
     node.chosen = posted.get(node.path + ".$tz").strip() or "UTC"
-    try:
-        zone = ZoneInfo(node.chosen)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise kinds.InvalidValue(f"unknown time zone {node.chosen!r}; try UTC or a name like Europe/Paris") from None
+    zone = kinds.zone(node.chosen)
     text = node.value or posted.get(node.path + ".$local")
     if not text:
         return MISSING
@@ -345,7 +256,7 @@ def _struct_fields(lt, node: Field, posted: _Posted):
     values = {}
     for f in schema.fields(lt):
         path = f"{node.path}.{f.name}"
-        if first_showing and f.has_default and f.default is not None and not posted.posted_under(path):
+        if first_showing and f.has_default and f.default is not None and not posted_under(posted.values, path):
             posted.values.update(flatten(f.type, path, f.default))
         child, value = build(f.type, path, f.name, posted, required=f.required and not f.has_default,
                              description=f.description)
@@ -358,7 +269,7 @@ def _struct_fields(lt, node: Field, posted: _Posted):
 
 
 def _optional(lt, node: Field, posted: _Posted):
-    child, value = build(_optional_of(lt), node.path, "value", posted, required=False)
+    child, value = build(optional_of(lt), node.path, "value", posted, required=False)
     node.children.append(child)
     if posted.get(node.path + ".$none") == "true":
         node.chosen = "none"
@@ -426,11 +337,22 @@ def tree(inputs: tuple[Input, ...], posted: Mapping[str, str] | None = None, pre
     return fields, values
 
 
-def parse(inputs: tuple[Input, ...], posted: Mapping[str, str]) -> tuple[literals_pb2.LiteralMap | None, list[Field]]:
-    """The LiteralMap to launch with, or None and the fields with an error beside each bad one."""
+def parse(inputs: tuple[Input, ...],
+          posted: Mapping[str, str]) -> tuple[literals_pb2.LiteralMap | None, list[Field] | None]:
+    """The LiteralMap to launch with, or None and the fields with an error beside each bad one.
+
+    Values that all fit are read directly, without fields (None): a form that launches is not drawn again.
+    """
+    literals = direct.literal_map(inputs, posted, PREFIX)
+    return (literals, None) if literals is not None else parse_with_fields(inputs, posted)
+
+
+def parse_with_fields(inputs: tuple[Input, ...],
+                      posted: Mapping[str, str]) -> tuple[literals_pb2.LiteralMap | None, list[Field]]:
+    """`parse` through the field tree, which tells what is wrong where."""
     fields, values = tree(inputs, posted)
     literals = {}
-    for i, f in zip(inputs, fields):
+    for i, f in zip(inputs, fields, strict=True):
         if i.name in values and not f.has_error:
             try:
                 literals[i.name] = kinds.to_literal(i.type, values[i.name])
