@@ -31,6 +31,7 @@ from flytekit.types.file import FlyteFile
 from flytekit.types.schema import FlyteSchema
 from flytekit.types.structured import StructuredDataset
 from flytekit.types.structured import structured_dataset as sd_module
+
 from tests.demo_types import Experiment, Params  # noqa: E402
 
 PROJECT, DOMAIN, VERSION = "flytesnacks", "development", "golden-1"

@@ -25,7 +25,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.golden_signatures import (
-    Color, Deep, Experiment, Flat, Params, StructuredDataset, Timing, WithDefaults, flytekit_columns,
+    Color,
+    Deep,
+    Experiment,
+    Flat,
+    Params,
+    StructuredDataset,
+    Timing,
+    WithDefaults,
+    flytekit_columns,
 )
 from tests.test_golden import comparable
 from webapp.admin.models import Input

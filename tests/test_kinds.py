@@ -7,8 +7,8 @@ from typing import Dict, List, Optional, Union
 
 import pytest
 
-from webapp.flyte import kinds
 from tests.oracle import literal, literal_type
+from webapp.flyte import kinds
 
 
 @pytest.mark.parametrize("python_type, typed, value", [

@@ -37,6 +37,7 @@ class Settings:
     command: str = ""  # ExternalCommand: prints a token
     authorization_header: str = ""  # default: admin's authorization_metadata_key, else flyte-authorization
     issuer: str = ""  # skip admin's discovery and use this OpenID issuer
+    metadata_url: str = ""  # or this metadata document (what admin's externalAuthServer calls metadataUrl)
     redis_url: str = ""  # sessions in Redis, for several replicas; default: files in the data dir
 
     def replace(self, **changes) -> "Settings":

@@ -6,7 +6,6 @@ from gunicorn.app.base import BaseApplication
 
 from webapp import config, create_app, load_secret_key
 
-
 # paths without their query: a login callback's code or a shared form's values have no place in a log
 ACCESS_LOG = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 

@@ -133,3 +133,11 @@ def test_next_to_elsewhere_lands_home_after_login(provider, secured_admin):
     to_provider = client.get("/auth/login?next=https://elsewhere.example.com/").headers["Location"]
     back = client.get(provider.login(requests.Session(), to_provider, "ada")[len("http://localhost"):])
     assert back.headers["Location"] == "/"
+
+
+def test_login_through_a_configured_metadata_url(provider, secured_admin):
+    """The provider's metadata document named outright (no discovery through admin) leads to the same login."""
+    client = pkce_app(secured_admin, client_id=provider.public_client_id,
+                      metadata_url=f"{provider.issuer}/.well-known/openid-configuration").test_client()
+    assert log_in(client, provider, "grace") == MERGE
+    assert "Signed in as" in client.get(MERGE).get_data(as_text=True)

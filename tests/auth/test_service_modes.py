@@ -86,3 +86,25 @@ def test_an_auth_type_a_web_app_cannot_use_is_refused_clearly(secured_admin):
     with pytest.raises(ValueError, match="DeviceFlow.*Pkce, ClientSecret or ExternalCommand"):
         create_app(Settings(admin_endpoint=secured_admin.address, insecure=True, secret_key="s",
                             auth_type="DeviceFlow"))
+
+
+@pytest.mark.parametrize("where", ["issuer", "metadata_url"])
+def test_client_secret_finds_the_token_endpoint_from_the_provider_itself(provider, secured_admin, monkeypatch, where):
+    """No tokenUrl and no discovery through admin: the provider's own metadata says where tokens come from."""
+    monkeypatch.setenv("TEST_FLYTE_SECRET", provider.service_secret)
+    told = {"issuer": provider.issuer} if where == "issuer" else {
+        "metadata_url": f"{provider.issuer}/.well-known/openid-configuration"}
+    app = create_app(Settings(admin_endpoint=secured_admin.address, insecure=True, secret_key="s",
+                              auth_type="ClientSecret", client_id=provider.service_client_id,
+                              client_secret_env_var="TEST_FLYTE_SECRET", scopes="all", **told))
+    name = launch(app.test_client())
+    assert principal_of(secured_admin, name, provider.client_credentials_token()) == provider.service_client_id
+
+
+def test_a_metadata_url_that_cannot_be_read_says_which(provider, secured_admin):
+    url = f"{provider.issuer}/no-such-document"
+    app = create_app(Settings(admin_endpoint=secured_admin.address, insecure=True, secret_key="s",
+                              auth_type="ClientSecret", client_id=provider.service_client_id, metadata_url=url))
+    response = app.test_client().get("/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 502 and "The login provider could not be read" in page and url in page

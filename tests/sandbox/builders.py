@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import grpc
 import pytest
-from flyteidl.admin import (
-    common_pb2,
-    execution_pb2,
-    launch_plan_pb2,
-    project_pb2,
-    task_pb2,
-    workflow_pb2,
-)
+from flyteidl.admin import common_pb2, execution_pb2, launch_plan_pb2, project_pb2, task_pb2, workflow_pb2
 from flyteidl.core import identifier_pb2, interface_pb2, literals_pb2, tasks_pb2, types_pb2
 from flyteidl.core import workflow_pb2 as core_workflow_pb2
 from flyteidl.service.admin_pb2_grpc import AdminServiceStub

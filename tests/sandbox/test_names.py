@@ -8,14 +8,7 @@ import grpc
 import pytest
 from flyteidl.core import identifier_pb2
 
-from tests.sandbox.builders import (
-    INT,
-    execution_request,
-    get_execution,
-    integer,
-    rpc_error,
-    task_request,
-)
+from tests.sandbox.builders import INT, execution_request, get_execution, integer, rpc_error, task_request
 
 GENERATED = re.compile(r"a[bcdfghjklmnpqrstvwxz2456789]{19}")
 

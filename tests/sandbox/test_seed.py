@@ -31,8 +31,8 @@ from flytekit.types.structured import StructuredDataset  # noqa: E402
 from flytekit.types.structured import structured_dataset as sd_module  # noqa: E402
 from google.protobuf import json_format  # noqa: E402
 
-from webapp.sandbox import seed  # noqa: E402
 from tests.demo_types import Experiment, Params  # noqa: E402
+from webapp.sandbox import seed  # noqa: E402
 
 # --- flytekit mirror of the seed -------------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ from flyteidl.core import literals_pb2, types_pb2
 from tests.sandbox.builders import FLOAT, INT, STR, STRUCT, collection, integer, literal_map, string
 from webapp.sandbox.types import are_types_castable, literal_type_for_literal
 
-
 EMPTY_COLLECTION = types_pb2.LiteralType(collection_type=types_pb2.LiteralType(simple=types_pb2.NONE))
 
 

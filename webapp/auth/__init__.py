@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import threading
 
+import requests
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, redirect, request, session, url_for
 
 from webapp import admin
+from webapp.admin.errors import AdminError
 from webapp.admin.models import AuthServer
 from webapp.auth import sessions, tokens
 
@@ -64,8 +66,12 @@ class _State:
         with self._lock:
             if self._server is None:
                 s = self.settings
-                told = s.issuer or (s.token_url and s.client_id)  # configured: no need to ask admin
-                found = AuthServer(s.issuer, "", "", "", "", (), "") if told else admin.client().auth_server()
+                if self.metadata_url:
+                    found = provider_metadata(self.metadata_url)
+                elif s.token_url and s.client_id:  # a service told where its tokens come from
+                    found = AuthServer("", "", "", "", "", (), "")
+                else:
+                    found = admin.client().auth_server()
                 self._server = AuthServer(
                     issuer=s.issuer or found.issuer,
                     authorization_endpoint=found.authorization_endpoint,
@@ -77,6 +83,12 @@ class _State:
                     audience=s.audience or found.audience)
             return self._server
 
+    @property
+    def metadata_url(self) -> str:
+        """The provider's metadata document, when configured rather than discovered through admin."""
+        s = self.settings
+        return s.metadata_url or (f"{s.issuer.rstrip('/')}/.well-known/openid-configuration" if s.issuer else "")
+
     def login_client(self):
         """The Authlib client for the login (PKCE, S256, no secret), registered on first use."""
         existing = self.oauth.create_client("flyte")
@@ -86,13 +98,30 @@ class _State:
         scopes = " ".join(dict.fromkeys(("openid",) + server.scopes))  # openid: the id token says who logged in
         return self.oauth.register(
             "flyte", client_id=server.client_id,
-            server_metadata_url=f"{server.issuer.rstrip('/')}/.well-known/openid-configuration",
+            server_metadata_url=self.metadata_url or f"{server.issuer.rstrip('/')}/.well-known/openid-configuration",
             client_kwargs={"scope": scopes, "code_challenge_method": "S256", "token_endpoint_auth_method": "none"})
 
     def client_credentials(self):
         server = self.server()
         return (server.token_endpoint, server.client_id, tokens.client_secret(self.settings),
                 " ".join(server.scopes), server.audience)
+
+
+class ProviderUnreadable(AdminError):
+    http_status = 502
+    title = "The login provider could not be read"
+
+
+def provider_metadata(url: str) -> AuthServer:
+    """The endpoints an OpenID or OAuth2 provider publishes in its metadata document."""
+    try:
+        response = requests.get(url, timeout=10)
+        response.raise_for_status()
+        document = response.json()
+        return AuthServer(document["issuer"], document.get("authorization_endpoint", ""),
+                          document["token_endpoint"], document.get("jwks_uri", ""), "", (), "")
+    except (requests.RequestException, ValueError, KeyError, TypeError) as error:
+        raise ProviderUnreadable(f"{url}: {error}") from None
 
 
 def state() -> _State:

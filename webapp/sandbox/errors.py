@@ -7,8 +7,8 @@ so that clients written against the sandbox see what a real cluster would tell t
 import json
 
 import grpc
-from google.protobuf.descriptor import FieldDescriptor
 from flyteidl.core import identifier_pb2
+from google.protobuf.descriptor import FieldDescriptor
 
 
 class AdminError(Exception):

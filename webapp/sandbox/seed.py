@@ -10,14 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flyteidl.admin import launch_plan_pb2, project_pb2, task_pb2, workflow_pb2
-from flyteidl.core import (
-    identifier_pb2,
-    interface_pb2,
-    literals_pb2,
-    tasks_pb2,
-    types_pb2,
-    workflow_pb2 as core_workflow_pb2,
-)
+from flyteidl.core import identifier_pb2, interface_pb2, literals_pb2, tasks_pb2, types_pb2
+from flyteidl.core import workflow_pb2 as core_workflow_pb2
 from google.protobuf import json_format
 
 PROJECT = "flytesnacks"
