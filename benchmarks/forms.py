@@ -237,7 +237,7 @@ def bench_render(repeats: int) -> None:
             get_times = timed(get, repeats)
             redraw_times = timed(redraw, repeats)
             size = len(page.encode())
-            nodes = sum(1 for name in posted if not name.endswith(("$count", "$key", "$variant", "$none")))
+            nodes = sum(1 for name in posted if not name.endswith(("$count", "$key", "$variant", "$none", "$shown")))
         finally:
             sandbox.stop(grace=None)
     print(f"(b) launch form of a {WIDE}-input task (mixed and nested kinds, {nodes} leaf values when filled), "

@@ -92,7 +92,8 @@ def main(runs: int = 3) -> None:
     for key in ("master", "per worker", "sandbox"):
         ours_mib = statistics.median(m[key] for _, m in ours if key in m) if key in ours[0][1] else None
         base_mib = statistics.median(m[key] for _, m in base) if key in base[0][1] else None
-        fmt = lambda v: f"{v:.0f} MiB" if v is not None else "-"
+        def fmt(v):
+            return f"{v:.0f} MiB" if v is not None else "-"
         print(f"{'RSS ' + key:34}{fmt(ours_mib):>20}{fmt(base_mib):>18}")
     print(f"({runs} runs, fresh data dir each time: the sandbox database is created and seeded)")
 

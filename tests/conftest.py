@@ -8,6 +8,7 @@ import re
 import pytest
 from hypothesis import settings
 
+from tests.oidc.harness import oidc_provider, start_oidc_provider  # noqa: F401 - shared OpenID provider fixtures
 from webapp import create_app
 from webapp.config import Settings
 from webapp.sandbox.server import start
@@ -55,6 +56,3 @@ def slow_sandbox(tmp_path_factory):
 @pytest.fixture
 def slow_client(slow_sandbox):
     return create_app(Settings(admin_endpoint=slow_sandbox.address, insecure=True, secret_key="test")).test_client()
-
-
-from tests.oidc.harness import oidc_provider, start_oidc_provider  # noqa: F401 - shared OpenID provider fixtures

@@ -60,7 +60,8 @@ def test_latest_resolves_to_the_newest_version(client):
 
 
 def test_launch_sends_what_flytekit_would_and_redirects(client, sandbox):
-    response = post_form(client, MERGE, {"inputs.sorted_list1.$paste": "2, 4, 6", "inputs.sorted_list2.$paste": "[1, 3, 5]"})
+    response = post_form(client, MERGE, {"inputs.sorted_list1.$paste": "2, 4, 6",
+                                         "inputs.sorted_list2.$paste": "[1, 3, 5]"})
     assert response.status_code == 303
     name = response.headers["Location"].rsplit("/", 1)[1]
     assert response.headers["Location"] == f"/executions/flytesnacks/development/{name}"
@@ -70,7 +71,8 @@ def test_launch_sends_what_flytekit_would_and_redirects(client, sandbox):
 
 
 def test_execution_page_shows_inputs_and_reaches_success(client):
-    location = post_form(client, MERGE, {"inputs.sorted_list1.$paste": "2, 4, 6", "inputs.sorted_list2.$paste": "1, 3, 5"}).headers["Location"]
+    location = post_form(client, MERGE, {"inputs.sorted_list1.$paste": "2, 4, 6",
+                                         "inputs.sorted_list2.$paste": "1, 3, 5"}).headers["Location"]
     page = client.get(location).get_data(as_text=True)
     assert "[2, 4, 6]" in page and "[1, 3, 5]" in page
     assert 'hx-trigger="load delay:1s"' in page  # still moving: the status block polls
@@ -93,7 +95,8 @@ def test_failing_task_shows_its_error(client):
 
 
 def test_wrong_values_come_back_with_everything_typed(client):
-    response = post_form(client, MERGE, {"inputs.sorted_list1.$paste": "2, x, 6", "inputs.sorted_list2.$paste": "1, 3, 5"})
+    response = post_form(client, MERGE, {"inputs.sorted_list1.$paste": "2, x, 6",
+                                         "inputs.sorted_list2.$paste": "1, 3, 5"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert re.search(r'name="inputs.sorted_list1.1"[^>]*value="x"', page)
@@ -137,7 +140,8 @@ def test_unknown_things_answer_404_with_a_way_back(client):
 
 
 def test_unreachable_admin_names_the_endpoint():
-    app = create_app(Settings(admin_endpoint="127.0.0.1:9", insecure=True, secret_key="t", call_timeout=2, max_retries=0))
+    app = create_app(Settings(admin_endpoint="127.0.0.1:9", insecure=True, secret_key="t", call_timeout=2,
+                              max_retries=0))
     response = app.test_client().get("/")
     page = response.get_data(as_text=True)
     assert response.status_code == 503

@@ -60,6 +60,7 @@ def test_wrong_values_are_named(python_type, typed, message):
         kinds.to_literal(literal_type(python_type), typed)
 
 
-@pytest.mark.parametrize("typed, shown", [("1h30m", "1h30m0s"), ("90s", "1m30s"), ("1.5h", "1h30m0s"), ("250ms", "250ms"), ("1.5s", "1.5s"), ("0", "0s")])
+@pytest.mark.parametrize("typed, shown", [("1h30m", "1h30m0s"), ("90s", "1m30s"), ("1.5h", "1h30m0s"),
+                                          ("250ms", "250ms"), ("1.5s", "1.5s"), ("0", "0s")])
 def test_durations_are_shown_normalised(typed, shown):
     assert kinds.format_duration(kinds.parse_duration(typed)) == shown

@@ -118,7 +118,8 @@ def test_preview_launches_nothing_and_shows_the_request(client, sandbox):
 def test_launch_plan_options_prefill_the_form(client, sandbox):
     stub = admin_pb2_grpc.AdminServiceStub(grpc.insecure_channel(sandbox.address))
     seeded = identifier_pb2.Identifier(resource_type=identifier_pb2.LAUNCH_PLAN, project="flytesnacks",
-                                       domain="development", name="core.control_flow.merge_sort.merge_sort", version="v3")
+                                       domain="development", name="core.control_flow.merge_sort.merge_sort",
+                                       version="v3")
     spec = stub.GetLaunchPlan(common_pb2.ObjectGetRequest(id=seeded), timeout=5).spec
     spec.security_context.run_as.iam_role = "arn:aws:iam::1:role/plan"
     spec.labels.values["team"] = "ml"

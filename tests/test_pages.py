@@ -58,7 +58,8 @@ def test_executions_list_filters_by_phase_and_entity(client):
     mine = launch(client).rsplit("/", 1)[1]
     other = launch(client, "/launch/flytesnacks/development/task/demo.greeting.say_hello/v1",
                    {"inputs.name": "ada"}).rsplit("/", 1)[1]
-    html = client.get("/executions/flytesnacks/development?launched=task/core.control_flow.merge_sort.merge").get_data(as_text=True)
+    html = client.get("/executions/flytesnacks/development"
+                      "?launched=task/core.control_flow.merge_sort.merge").get_data(as_text=True)
     assert mine in html and other not in html
     html = client.get("/executions/flytesnacks/development?phase=ABORTED").get_data(as_text=True)
     assert mine not in html
@@ -89,7 +90,8 @@ def test_console_link_when_configured(sandbox):
     client = app.test_client()
     location = launch(client, name="console-linked")
     html = client.get(location).get_data(as_text=True)
-    assert 'href="https://flyte.example.com/console/projects/flytesnacks/domains/development/executions/console-linked"' in html
+    assert ('href="https://flyte.example.com/console/projects/flytesnacks/domains/development'
+            '/executions/console-linked"') in html
 
 
 def test_outputs_appear_once_the_execution_succeeded(client):

@@ -30,7 +30,8 @@ def get_execution(sandbox, name):
 
 def inputs_of(sandbox, name):
     ident = identifier_pb2.WorkflowExecutionIdentifier(project="flytesnacks", domain="development", name=name)
-    return stub(sandbox).GetExecutionData(execution_pb2.WorkflowExecutionGetDataRequest(id=ident), timeout=5).full_inputs
+    return stub(sandbox).GetExecutionData(execution_pb2.WorkflowExecutionGetDataRequest(id=ident),
+                                          timeout=5).full_inputs
 
 
 def count(sandbox):
@@ -111,8 +112,10 @@ def test_relaunch_on_another_version_lists_what_changed(client):
 
 
 def test_recover_is_offered_only_after_a_failure(client, sandbox, original):
-    assert "Only a failed" in client.get(f"/executions/flytesnacks/development/{original}/recover").get_data(as_text=True)
-    failed = launch(client, "/launch/flytesnacks/development/task/demo.failures.always_fails/v1", {"inputs.reason": "x"})
+    assert "Only a failed" in (client.get(f"/executions/flytesnacks/development/{original}/recover")
+                               .get_data(as_text=True))
+    failed = launch(client, "/launch/flytesnacks/development/task/demo.failures.always_fails/v1",
+                    {"inputs.reason": "x"})
     wait_for(sandbox, failed, 6)  # FAILED
     url = f"/executions/flytesnacks/development/{failed}/recover"
     page = client.get(url).get_data(as_text=True)

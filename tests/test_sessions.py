@@ -19,7 +19,9 @@ LISTS = {"inputs.sorted_list1.$paste": "1", "inputs.sorted_list2.$paste": "2"}
 
 def two_instances(sandbox, **settings):
     """Two app instances, as two gunicorn workers or two replicas would run: same settings, nothing else shared."""
-    make = lambda: create_app(Settings(admin_endpoint=sandbox.address, insecure=True, secret_key="shared", **settings))
+    def make():
+        return create_app(Settings(admin_endpoint=sandbox.address, insecure=True, secret_key="shared", **settings))
+
     return make(), make()
 
 
@@ -36,8 +38,10 @@ def test_workers_of_one_host_share_sessions(sandbox, tmp_path):
 
 
 def test_without_a_shared_store_the_other_worker_refuses(sandbox, tmp_path):
-    first = create_app(Settings(admin_endpoint=sandbox.address, insecure=True, secret_key="s", data_dir=str(tmp_path / "a")))
-    second = create_app(Settings(admin_endpoint=sandbox.address, insecure=True, secret_key="s", data_dir=str(tmp_path / "b")))
+    first = create_app(Settings(admin_endpoint=sandbox.address, insecure=True, secret_key="s",
+                                data_dir=str(tmp_path / "a")))
+    second = create_app(Settings(admin_endpoint=sandbox.address, insecure=True, secret_key="s",
+                                 data_dir=str(tmp_path / "b")))
     assert form_on_one_post_on_the_other(first, second).status_code == 400  # shows the test above can fail
 
 

@@ -46,7 +46,8 @@ def test_external_command_mode(provider, secured_admin, tmp_path):
     token_file = tmp_path / "token"
     token_file.write_text(provider.client_credentials_token() + "\n")
     app = create_app(Settings(admin_endpoint=secured_admin.address, insecure=True, secret_key="s",
-                              auth_type="ExternalCommand", command=f"{sys.executable} -c \"print(open('{token_file}').read())\""))
+                              auth_type="ExternalCommand",
+                              command=f"{sys.executable} -c \"print(open('{token_file}').read())\""))
     name = launch(app.test_client())
     assert principal_of(secured_admin, name, provider.client_credentials_token()) == provider.service_client_id
 

@@ -103,7 +103,8 @@ def test_prefilled_launch_link(browser, served, served_admin):
     context.close()
     launched = admin.execution(name)
     assert launched.spec.cluster_assignment.cluster_pool_name == "gpu"
-    assert [lit.scalar.primitive.integer for lit in admin.inputs(name).literals["sorted_list1"].collection.literals] == [5, 6]
+    assert [lit.scalar.primitive.integer
+            for lit in admin.inputs(name).literals["sorted_list1"].collection.literals] == [5, 6]
 
 
 def test_relaunch_with_changes_link_keeps_every_value(browser, served, served_admin):

@@ -27,9 +27,11 @@ def secured(tmp_path_factory):
     with running_oidc_provider(redirect_uris=(f"{base}/auth/callback",)) as provider:
         admin = start(str(tmp_path_factory.mktemp("secured") / "admin.db"), auth_issuer=provider.issuer,
                       client_id=provider.public_client_id, redirect_uri=f"{base}/auth/callback")
-        env = {**os.environ, "FLYTE_LAUNCH_AUTH_TYPE": "Pkce", "FLYTE_LAUNCH_SCOPES": "openid offline_access profile all"}
-        process = subprocess.Popen([sys.executable, "-m", "webapp.cli", "serve", "--port", str(port), "--admin-endpoint",
-                                    admin.address, "--insecure", "--data-dir", str(tmp_path_factory.mktemp("data"))],
+        env = {**os.environ, "FLYTE_LAUNCH_AUTH_TYPE": "Pkce",
+               "FLYTE_LAUNCH_SCOPES": "openid offline_access profile all"}
+        process = subprocess.Popen([sys.executable, "-m", "webapp.cli", "serve", "--port", str(port),
+                                    "--admin-endpoint", admin.address, "--insecure",
+                                    "--data-dir", str(tmp_path_factory.mktemp("data"))],
                                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with serving(process, port):
             yield base, admin, provider

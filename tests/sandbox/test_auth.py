@@ -212,7 +212,8 @@ def test_an_execution_records_the_callers_subject_as_its_principal(secured, task
     service.RelaunchExecution(execution_pb2.ExecutionRelaunchRequest(id=execution_id("by-ada"), name="relaunched"))
     ada.RecoverExecution(execution_pb2.ExecutionRecoverRequest(id=execution_id("relaunched"), name="recovered"))
     service.TerminateExecution(execution_pb2.ExecutionTerminateRequest(id=execution_id("recovered"), cause="done"))
-    principals = {name: get_execution(ada, name).spec.metadata.principal for name in ("by-ada", "relaunched", "recovered")}
+    principals = {name: get_execution(ada, name).spec.metadata.principal
+                  for name in ("by-ada", "relaunched", "recovered")}
     assert principals == {"by-ada": "ada", "relaunched": "flyte-launch-service", "recovered": "ada"}
     assert get_execution(ada, "recovered").closure.abort_metadata.principal == "flyte-launch-service"
 
