@@ -89,27 +89,27 @@ def _leaf(lt: types_pb2.LiteralType) -> Compiled:
     kind, widget = kinds.kind_of(lt), widget_for(lt)
     keeps_empty = widget in ("string", "binary")  # empty text is a value for these
 
-    def read(posted, path):
+    def read_text(posted, path):
         text = posted.get(path, "")
         if text == "" and not keeps_empty:
             raise Empty
         return kind.plain(lt, text)
 
-    if widget == "none":
-        def read(posted, path):
-            return None
-    elif widget == "boolean":
-        def read(posted, path):
-            return posted.get(path) == "true"  # an unticked box posts nothing
-    elif widget == "datetime":
-        read = _datetime
-
+    read = {"none": _none, "boolean": _checkbox, "datetime": _datetime}.get(widget, read_text)
     fill = kind.filler(lt)
 
     def write(target, posted, path):
         fill(target, read(posted, path))
 
     return Compiled(lt, read, read, write)  # a leaf's `plain` is canonical already
+
+
+def _none(posted: Posted, path: str):
+    return None
+
+
+def _checkbox(posted: Posted, path: str) -> bool:
+    return posted.get(path) == "true"  # an unticked box posts nothing
 
 
 def _datetime(posted: Posted, path: str):
@@ -254,41 +254,31 @@ def _map(lt: types_pb2.LiteralType) -> Compiled:
     return Compiled(lt, reader(value.read), reader(value.plain), write)
 
 
-_NO_DEFAULT = object()
-
-
 def _struct(lt: types_pb2.LiteralType) -> Compiled:
     """A dataclass's fields, each read as the tree reads it; `plain` gives what `kinds.Struct.plain` would."""
     kind = kinds.kind_of(lt)
-    fields = []
-    for f in schema.fields(lt):
-        # the default as the tree shows it on first drawing, posted at path "d"; and in canonical form
-        shown = flatten(f.type, "d", f.default) if f.has_default and f.default is not None else None
-        try:
-            default = kinds.plain(f.type, f.default) if f.has_default else _NO_DEFAULT
-        except kinds.InvalidValue:
-            default = _NO_DEFAULT
-        fields.append((f, compiled(f.type), shown, default, f.type.HasField("blob")))
+    fields = [(f, compiled(f.type), f.type.HasField("blob")) for f in schema.fields(lt)]
 
     def reader(canonical: bool) -> Read:
         def read(posted, path):
             if posted.get(path + ".$mode") == "json":
                 value = kind.plain(lt, posted.get(path + ".$json", "") or "{}")
                 return kind.plain(lt, value) if canonical else value
-            first_showing = posted.get(path + ".$shown", "") == ""
+            first_showing = posted.get(path + ".$shown", "") == ""  # never drawn: fields show their defaults
             values = {}
-            for f, field, shown, default, is_file in fields:
+            for f, field, is_file in fields:
                 field_path = f"{path}.{f.name}"
                 read_field = field.plain if canonical else field.read
                 try:
-                    if first_showing and shown is not None and not posted_under(posted, field_path):
-                        value = read_field(shown, "d")
+                    if first_showing and f.has_default and f.default is not None and \
+                            not posted_under(posted, field_path):
+                        value = read_field(flatten(f.type, field_path, f.default), field_path)
                     else:
                         value = read_field(posted, field_path)
                 except Empty:
-                    if not f.has_default or (canonical and default is _NO_DEFAULT):
+                    if not f.has_default:
                         raise GiveUp from None
-                    value = default if canonical else f.default
+                    value = kinds.plain(f.type, f.default) if canonical else f.default
                 values[f.name] = {"path": value} if canonical and is_file else value  # as flytekit packs a file
             return values
         return read
