@@ -141,3 +141,17 @@ def test_login_through_a_configured_metadata_url(provider, secured_admin):
                       metadata_url=f"{provider.issuer}/.well-known/openid-configuration").test_client()
     assert log_in(client, provider, "grace") == MERGE
     assert "Signed in as" in client.get(MERGE).get_data(as_text=True)
+
+
+def test_login_uses_the_endpoints_admin_gives_as_flytectl_does(secured_admin):
+    """With admin's own authorization server, its issuer's OpenID document describes another server, so the
+    login must take authorize and token endpoints from GetOAuth2Metadata, not from that document."""
+    from flyteidl.service import auth_pb2, auth_pb2_grpc
+
+    told = auth_pb2_grpc.AuthMetadataServiceStub(grpc.insecure_channel(secured_admin.address)).GetOAuth2Metadata(
+        auth_pb2.OAuth2MetadataRequest(), timeout=5)
+    app = pkce_app(secured_admin)
+    with app.test_request_context("/"):
+        client = app.extensions["auth"].login_client()
+    assert (client.authorize_url, client.access_token_url) == (told.authorization_endpoint, told.token_endpoint)
+    assert client.load_server_metadata() == {"issuer": told.issuer, "jwks_uri": told.jwks_uri}  # nothing fetched

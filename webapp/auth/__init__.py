@@ -90,16 +90,30 @@ class _State:
         return s.metadata_url or (f"{s.issuer.rstrip('/')}/.well-known/openid-configuration" if s.issuer else "")
 
     def login_client(self):
-        """The Authlib client for the login (PKCE, S256, no secret), registered on first use."""
+        """The Authlib client for the login (PKCE, S256, no secret), registered on first use.
+
+        As flytectl: the endpoints admin's GetOAuth2Metadata gives (with admin's own authorization server they
+        are admin's, and its issuer's OpenID document describes another server); a configured provider's own."""
         existing = self.oauth.create_client("flyte")
         if existing is not None:
             return existing
         server = self.server()
+        endpoints = {"server_metadata_url": self.metadata_url} if self.metadata_url else {
+            "authorize_url": server.authorization_endpoint, "access_token_url": server.token_endpoint,
+            "issuer": server.issuer, "jwks_uri": server.jwks_uri}  # Authlib checks the id token against these
         scopes = " ".join(dict.fromkeys(("openid",) + server.scopes))  # openid: the id token says who logged in
         return self.oauth.register(
-            "flyte", client_id=server.client_id,
-            server_metadata_url=self.metadata_url or f"{server.issuer.rstrip('/')}/.well-known/openid-configuration",
+            "flyte", client_id=server.client_id, **endpoints,
             client_kwargs={"scope": scopes, "code_challenge_method": "S256", "token_endpoint_auth_method": "none"})
+
+    def end_session_endpoint(self) -> str:
+        """The provider's end-session endpoint, from its OpenID document (admin's OAuth2 metadata has none), or
+        "" when it offers none or cannot be read: the logout then ends only the session here."""
+        url = self.metadata_url or f"{self.server().issuer.rstrip('/')}/.well-known/openid-configuration"
+        try:
+            return provider_document(url).get("end_session_endpoint", "")
+        except ProviderUnreadable:
+            return ""
 
     def client_credentials(self):
         server = self.server()
@@ -112,16 +126,27 @@ class ProviderUnreadable(AdminError):
     title = "The login provider could not be read"
 
 
-def provider_metadata(url: str) -> AuthServer:
-    """The endpoints an OpenID or OAuth2 provider publishes in its metadata document."""
+def provider_document(url: str) -> dict:
+    """An OpenID or OAuth2 provider's metadata document."""
     try:
         response = requests.get(url, timeout=10)
         response.raise_for_status()
         document = response.json()
+    except (requests.RequestException, ValueError) as error:
+        raise ProviderUnreadable(f"{url}: {error}") from None
+    if not isinstance(document, dict):
+        raise ProviderUnreadable(f"{url}: not a metadata document")
+    return document
+
+
+def provider_metadata(url: str) -> AuthServer:
+    """The endpoints a provider publishes in its metadata document."""
+    document = provider_document(url)
+    try:
         return AuthServer(document["issuer"], document.get("authorization_endpoint", ""),
                           document["token_endpoint"], document.get("jwks_uri", ""), "", (), "")
-    except (requests.RequestException, ValueError, KeyError, TypeError) as error:
-        raise ProviderUnreadable(f"{url}: {error}") from None
+    except KeyError as error:
+        raise ProviderUnreadable(f"{url}: no {error} in the document") from None
 
 
 def state() -> _State:

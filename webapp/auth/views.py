@@ -57,7 +57,7 @@ def logout():
     home = url_for("browse.index", _external=True)
     if not auth.pkce():
         return redirect(home, 303)
-    end_session = auth.state().login_client().load_server_metadata().get("end_session_endpoint")
+    end_session = auth.state().end_session_endpoint()
     if not end_session:
         return redirect(home, 303)
     params = {"post_logout_redirect_uri": home, "client_id": auth.state().server().client_id}
