@@ -26,8 +26,9 @@ def test_task_with_iam_role_and_cluster_pool():
     """Test_CreateTaskExecution: -p dummyProject -d dummyDomain, task1 v2, the file's iamRoleARN and clusterPool."""
     ref = EntityRef("task", "dummyProject", "dummyDomain", "task1", "v2")
     request = request_for(ref, MERGE_INPUTS, TASK_EXECUTION_SPEC_WITH_IAMROLE)
-    # flytectl launches in -p/-d, not the file's targetProject: the page's project and domain play -p/-d here
-    request.project, request.domain = "dummyProject", "dummyDomain"
+    # the file's targetProject/targetDomain fill the form's target, where flytectl would launch in -p/-d
+    # (docs/flytectl-compat.md); everything else is flytectl's request
+    assert (request.project, request.domain) == ("flytesnacks", "development")
     expected_spec = execution_pb2.ExecutionSpec(
         launch_plan=identifier_pb2.Identifier(resource_type=identifier_pb2.TASK, project="dummyProject",
                                               domain="dummyDomain", name="task1", version="v2"),

@@ -35,7 +35,7 @@ class ExecFile:
     envs: dict[str, str] = field(default_factory=dict)
     iam_role: str = ""
     service_account: str = ""
-    target_project: str = ""  # read but not used to launch: flytectl launches in -p/-d, we in the page's
+    target_project: str = ""  # fills the form's target (flytectl ignores it: docs/flytectl-compat.md)
     target_domain: str = ""
     cluster_pool: str = ""
     execution_cluster: str = ""
