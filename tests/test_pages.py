@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import time
 
 import yaml
@@ -72,6 +74,10 @@ def test_execution_record_downloads_as_json_and_yaml(client):
     assert as_json.headers["Content-Disposition"] == 'attachment; filename="recorded-run.json"'
     assert json.loads(as_json.data)["id"]["name"] == "recorded-run"
     assert yaml.safe_load(as_yaml.data)["id"]["name"] == "recorded-run"
+    page = client.get(location).get_data(as_text=True)  # and both shown on the page
+    for fmt, load in (("json", json.loads), ("yaml", yaml.safe_load)):
+        shown = re.search(f'<pre class="code" id="record-{fmt}">(.*?)</pre>', page, re.S).group(1)
+        assert load(html.unescape(shown))["id"]["name"] == "recorded-run"
 
 
 def test_terminate_asks_first_then_aborts(slow_client):

@@ -43,14 +43,18 @@ def show(project: str, domain: str, name: str):
                            options_used=relaunch.reusable_options(execution),
                            inputs=form.shown(entity.inputs, inputs.literals),
                            outputs=form.shown(entity.outputs, outputs.literals),
-                           record_json=json.dumps(record, indent=2), console_url=_console_url(execution))
+                           records={fmt: _record_text(record, fmt) for fmt in ("json", "yaml")},
+                           console_url=_console_url(execution))
+
+
+def _record_text(record: dict, fmt: str) -> str:
+    return json.dumps(record, indent=2) if fmt == "json" else yaml.safe_dump(record, sort_keys=False)
 
 
 @bp.get(EXECUTION_URL + "/record.<any(json, yaml):fmt>")
 def record(project: str, domain: str, name: str, fmt: str):
     """The execution's record to download, as `flytectl get execution -o json|yaml` gives it."""
-    data = admin.client().execution_and_record(project, domain, name)[1]
-    body = json.dumps(data, indent=2) if fmt == "json" else yaml.safe_dump(data, sort_keys=False)
+    body = _record_text(admin.client().execution_and_record(project, domain, name)[1], fmt)
     return Response(body, mimetype="application/json" if fmt == "json" else "application/yaml",
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
