@@ -111,7 +111,9 @@ def test_preview_launches_nothing_and_shows_the_request(client, sandbox):
                        .replace("&#34;", '"').replace("&quot;", '"'))
     assert shown["spec"]["clusterAssignment"] == {"clusterPoolName": "gpu"}
     assert shown["name"] == state["launch_id"]
-    assert "flytectl create execution --execFile" in page
+    command = re.search(r'<pre class="code" id="preview-command">(.*?)</pre>', page, re.S).group(1)
+    assert command == ("flytectl create execution --execFile core.control_flow.merge_sort.merge.v2.yaml "
+                       f"-p flytesnacks -d development {state['launch_id']}")  # the same name as the request
     assert count_executions(sandbox, state["launch_id"]) == 0
 
 

@@ -105,7 +105,7 @@ def _preview(entity, launch_id: str, reference: str):
     checked = _checked(entity, launch_id, reference)
     if checked.problem:
         return checked.problem
-    chosen = options.tree(entity.options, checked.posted)[1]
+    chosen = {**options.tree(entity.options, checked.posted)[1], "name": checked.request.name}  # the one sent
     dry_run = {"json": preview.request_json(checked.request), "command": preview.command(entity.ref, chosen),
                "lost": preview.beyond_flytectl(chosen), "execfile": _execfile_text(entity, checked.posted),
                "execfile_name": preview.execfile_name(entity.ref)}
