@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import grpc
 import pytest
-from flyteidl.admin import common_pb2, execution_pb2
-from flyteidl.core import identifier_pb2
+from flyteidl.admin import common_pb2, execution_pb2, task_pb2
+from flyteidl.core import identifier_pb2, types_pb2
 from flyteidl.service import admin_pb2_grpc
 
 from tests.conftest import csrf_token
@@ -109,6 +109,36 @@ def test_relaunch_on_another_version_lists_what_changed(client):
     assert "<strong>v3</strong>" in page
     assert re.search(r'name="inputs.name"[^>]*value="ada"', page)
     assert "New in v3: <code>times</code>" in page
+
+
+def test_relaunch_on_another_version_lists_removed_and_retyped_inputs(client, sandbox):
+    v3 = launch(client, "/launch/flytesnacks/development/task/demo.greeting.say_hello/v3",
+                {"inputs.name": "ada", "inputs.times": "2"})
+    page = client.get(f"/executions/flytesnacks/development/{v3}/relaunch/edit?version=v2").get_data(as_text=True)
+    assert "Removed in v2: <code>times</code>" in page and re.search(r'name="inputs.name"[^>]*value="ada"', page)
+    hello_v2 = identifier_pb2.Identifier(resource_type=identifier_pb2.TASK, project="flytesnacks",
+                                         domain="development", name="demo.greeting.say_hello", version="v2")
+    template = stub(sandbox).GetTask(common_pb2.ObjectGetRequest(id=hello_v2), timeout=5).closure.compiled_task.template
+    template.interface.inputs.variables["name"].type.simple = types_pb2.INTEGER  # the same name, another type
+    template.id.version = "retyped"
+    stub(sandbox).CreateTask(task_pb2.TaskCreateRequest(
+        id=identifier_pb2.Identifier(resource_type=identifier_pb2.TASK, project="flytesnacks", domain="development",
+                                     name="demo.greeting.say_hello", version="retyped"),
+        spec=task_pb2.TaskSpec(template=template)), timeout=5)
+    page = client.get(f"/executions/flytesnacks/development/{v3}/relaunch/edit?version=retyped").get_data(as_text=True)
+    assert "Changed type in retyped: <code>name</code>" in page
+    assert not re.search(r'name="inputs.name"[^>]*value="ada"', page)  # not carried into an int field
+
+
+def test_relaunch_with_changes_keeps_the_target_project_and_domain(client, sandbox):
+    """An execution launched into another domain is relaunched there, not in its task's own domain."""
+    name = launch(client, MERGE, {"inputs.sorted_list1.$paste": "2", "inputs.sorted_list2.$paste": "1",
+                                  "options.target_domain": "staging"})
+    page = client.get(f"/executions/flytesnacks/staging/{name}/relaunch/edit").get_data(as_text=True)
+    assert re.search(r'name="options.target_domain"[^>]*value="staging"', page)
+    state = FormPage(page).state
+    response = client.post(MERGE, data=state)
+    assert response.status_code == 303 and "/executions/flytesnacks/staging/" in response.headers["Location"]
 
 
 def test_recover_is_offered_only_after_a_failure(client, sandbox, original):

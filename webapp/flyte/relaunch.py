@@ -72,6 +72,10 @@ def _set(value):
 
 
 def reusable_options(execution) -> dict:
-    """The options an execution used, minus the mark of the form that launched it."""
+    """The options an execution used, minus the mark of the form that launched it, and where it ran when that
+    is not where its task or launch plan lives (a launch into another project or domain)."""
     annotations = {k: v for k, v in execution.options.get("annotations", {}).items() if k != FORM_ANNOTATION}
-    return {k: v for k, v in {**execution.options, "annotations": annotations}.items() if v}
+    launched = execution.launched
+    elsewhere = launched is not None and (execution.project, execution.domain) != (launched.project, launched.domain)
+    target = {"target_project": execution.project, "target_domain": execution.domain} if elsewhere else {}
+    return {k: v for k, v in {**execution.options, "annotations": annotations, **target}.items() if v}
