@@ -323,6 +323,11 @@ def t_dict_str_int(d: Dict[str, int]) -> int:
 
 
 @task
+def t_dict_empty(d: Dict[str, int]) -> int:
+    return 0
+
+
+@task
 def t_dict_str_float(d: Dict[str, float]) -> int:
     return 0
 
@@ -521,6 +526,7 @@ CASES = [
     Case("list-list", t_list_list, {"xs": [[1, 2], [], [3]]}),
     Case("list-optional", t_list_optional, {"xs": [1, None, 3]}),
     Case("dict-str-int", t_dict_str_int, {"d": {"a": 1, "b": -2, "with space": 3}}),
+    Case("dict-str-empty", t_dict_empty, {"d": {}}),
     Case("dict-str-float", t_dict_str_float, {"d": {"x": 0.5, "y": 3.0}}),
     Case("dict-str-str", t_dict_str_str, {"d": {"k": "v", "": "empty key"}}),
     Case("dict-str-bool", t_dict_str_bool, {"d": {"on": True, "off": False}}),
