@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import admin, auth, config, errors
 from webapp.views import browse, executions, launch, relaunch
@@ -37,6 +38,9 @@ def create_app(settings: config.Settings | None = None) -> Flask:
     for blueprint in (browse.bp, launch.bp, executions.bp, relaunch.bp):
         app.register_blueprint(blueprint)
     app.after_request(_security_headers)
+    if settings.proxies:  # their X-Forwarded-* say the public scheme and host: https callbacks, Secure cookies
+        n = settings.proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
     return app
 
 

@@ -39,6 +39,8 @@ class Settings:
     issuer: str = ""  # skip admin's discovery and use this OpenID issuer
     metadata_url: str = ""  # or this metadata document (what admin's externalAuthServer calls metadataUrl)
     redis_url: str = ""  # sessions in Redis, for several replicas; default: files in the data dir
+    redirect_uri: str = ""  # Pkce: where the provider sends people back; default: this app's /auth/callback
+    proxies: int = 0  # reverse proxies in front (ingress, load balancer) whose X-Forwarded-* headers are trusted
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})

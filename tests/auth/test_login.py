@@ -155,3 +155,23 @@ def test_login_uses_the_endpoints_admin_gives_as_flytectl_does(secured_admin):
         client = app.extensions["auth"].login_client()
     assert (client.authorize_url, client.access_token_url) == (told.authorization_endpoint, told.token_endpoint)
     assert client.load_server_metadata() == {"issuer": told.issuer, "jwks_uri": told.jwks_uri}  # nothing fetched
+
+
+FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "launch.example.com"}
+
+
+def _callback_of(response) -> str:
+    return parse_qs(urlsplit(response.headers["Location"]).query)["redirect_uri"][0]
+
+
+def test_behind_a_proxy_the_callback_and_cookie_are_the_public_https_ones(secured_admin):
+    behind = pkce_app(secured_admin, proxies=1).test_client().get("/auth/login", headers=FORWARDED)
+    assert _callback_of(behind) == "https://launch.example.com/auth/callback"
+    assert "Secure" in behind.headers["Set-Cookie"]
+    direct = pkce_app(secured_admin).test_client().get("/auth/login", headers=FORWARDED)  # not trusted by default
+    assert _callback_of(direct) == "http://localhost/auth/callback" and "Secure" not in direct.headers["Set-Cookie"]
+
+
+def test_the_callback_can_be_set_outright(secured_admin):
+    client = pkce_app(secured_admin, redirect_uri="https://launch.example.com/auth/callback").test_client()
+    assert _callback_of(client.get("/auth/login")) == "https://launch.example.com/auth/callback"

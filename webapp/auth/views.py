@@ -30,7 +30,8 @@ def login():
     if not auth.pkce():
         abort(404, "This Flyte Launch does not log people in (admin.authType is not Pkce).")
     session[NEXT] = safe_next(request.args.get("next"))
-    return auth.state().login_client().authorize_redirect(url_for("auth.callback", _external=True))
+    callback = current_app.config["SETTINGS"].redirect_uri or url_for("auth.callback", _external=True)
+    return auth.state().login_client().authorize_redirect(callback)
 
 
 @bp.get("/callback")
