@@ -8,11 +8,12 @@ import pytest
 
 from tests.auth.test_login import LISTS, MERGE, principal_of
 from tests.conftest import csrf_token
-from webapp import create_app
+from webapp import auth, create_app
 from webapp.admin.channel import open_channel
 from webapp.admin.client import AdminClient
 from webapp.admin.errors import Unauthenticated
 from webapp.config import Settings
+from webapp.sandbox.server import start
 
 
 def launch(client) -> str:
@@ -109,3 +110,31 @@ def test_a_metadata_url_that_cannot_be_read_says_which(provider, secured_admin):
     response = app.test_client().get("/")
     page = response.get_data(as_text=True)
     assert response.status_code == 502 and "The login provider could not be read" in page and url in page
+
+
+def test_the_token_travels_under_admins_key_unless_configured(provider, tmp_path, monkeypatch):
+    """admin's public client config names the metadata key it reads (behind a proxy that strips
+    `authorization`, the only one that arrives); flytectl's authorizationHeader overrides it."""
+    admin = start(str(tmp_path / "admin.db"), auth_issuer=provider.issuer, metadata_key="x-flyte-token")
+    monkeypatch.setenv("TEST_FLYTE_SECRET", provider.service_secret)
+
+    def app(header: str = ""):
+        return create_app(Settings(admin_endpoint=admin.address, insecure=True, secret_key="s",
+                                   auth_type="ClientSecret", client_id=provider.service_client_id,
+                                   client_secret_env_var="TEST_FLYTE_SECRET", scopes="all",
+                                   token_url=provider.metadata["token_endpoint"], authorization_header=header))
+
+    def key_sent(web_app) -> str:
+        with web_app.test_request_context("/"):
+            [(key, value)] = auth.grpc_metadata()
+        assert value.startswith("Bearer ")
+        return key
+
+    try:
+        discovered, configured = app(), app("X-Company-Auth")
+        assert key_sent(discovered) == "x-flyte-token" and launch(discovered.test_client())
+        assert key_sent(configured) == "x-company-auth"
+        refused = configured.test_client().get("/")  # a key this admin does not read: no token arrives
+        assert refused.status_code == 401 and "Request unauthenticated with Bearer" in refused.get_data(as_text=True)
+    finally:
+        admin.stop(grace=None)

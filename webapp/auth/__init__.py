@@ -62,26 +62,34 @@ class _State:
         return self._source
 
     def server(self) -> AuthServer:
-        """Admin's login metadata (as flytectl discovers it), with this app's settings taking precedence."""
+        """Admin's login metadata and public client config (as flytectl discovers them: the metadata key, client
+        and scopes come from admin even when the provider is configured), this app's settings taking precedence."""
         with self._lock:
             if self._server is None:
                 s = self.settings
-                if self.metadata_url:
-                    found = provider_metadata(self.metadata_url)
-                elif s.token_url and s.client_id:  # a service told where its tokens come from
-                    found = AuthServer("", "", "", "", "", (), "")
-                else:
-                    found = admin.client().auth_server()
+                told = self._admins_auth()
+                found = provider_metadata(self.metadata_url) if self.metadata_url else told
                 self._server = AuthServer(
                     issuer=s.issuer or found.issuer,
                     authorization_endpoint=found.authorization_endpoint,
                     token_endpoint=s.token_url or found.token_endpoint,
                     jwks_uri=found.jwks_uri,
-                    client_id=s.client_id or found.client_id,
-                    scopes=tuple(s.scopes.split()) if s.scopes else found.scopes,
-                    metadata_key=(s.authorization_header or found.metadata_key or DEFAULT_METADATA_KEY).lower(),
-                    audience=s.audience or found.audience)
+                    client_id=s.client_id or told.client_id,
+                    scopes=tuple(s.scopes.split()) if s.scopes else told.scopes,
+                    metadata_key=(s.authorization_header or told.metadata_key or DEFAULT_METADATA_KEY).lower(),
+                    audience=s.audience or told.audience)
             return self._server
+
+    def _admins_auth(self) -> AuthServer:
+        """What admin says; nothing when it serves no auth services but the settings say enough (an admin behind
+        a proxy that authenticates, reached with ExternalCommand or a configured token URL)."""
+        s = self.settings
+        try:
+            return admin.client().auth_server()
+        except AdminError:
+            if self.metadata_url or (s.token_url and s.client_id) or s.auth_type.lower() == "externalcommand":
+                return AuthServer("", "", "", "", "", (), "")
+            raise
 
     @property
     def metadata_url(self) -> str:

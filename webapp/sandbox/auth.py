@@ -35,14 +35,15 @@ def verified_claims() -> dict:
 class Auth:
     """What ``start(auth_issuer=...)`` adds to the server: the token check and the two auth services."""
 
-    def __init__(self, issuer_url: str, audience: str, client_id: str, redirect_uri: str):
+    def __init__(self, issuer_url: str, audience: str, client_id: str, redirect_uri: str,
+                 metadata_key: str = AUTHORIZATION_METADATA_KEY):
         self._issuer = Issuer(issuer_url)
-        self.interceptor = TokenCheck(self._issuer, audience)
+        self.interceptor = TokenCheck(self._issuer, audience, metadata_key)
         self._public_client = auth_pb2.PublicClientAuthConfigResponse(
             client_id=client_id,
             redirect_uri=redirect_uri,
             scopes=[REQUIRED_SCOPE, "offline"],
-            authorization_metadata_key=AUTHORIZATION_METADATA_KEY,
+            authorization_metadata_key=metadata_key,
             audience=audience,
         )
 
@@ -54,9 +55,10 @@ class Auth:
 class TokenCheck(grpc.ServerInterceptor):
     """The one place a token is checked: before any method but AuthMetadataService's runs (all are unary)."""
 
-    def __init__(self, issuer: Issuer, audience: str):
+    def __init__(self, issuer: Issuer, audience: str, metadata_key: str):
         self._issuer = issuer
         self._audience = audience
+        self._metadata_key = metadata_key
 
     def intercept_service(self, continuation, handler_call_details):
         handler = continuation(handler_call_details)
@@ -75,7 +77,7 @@ class TokenCheck(grpc.ServerInterceptor):
         return handler._replace(unary_unary=authenticated)
 
     def _claims_or_abort(self, context: grpc.ServicerContext) -> dict:
-        value = _authorization(context.invocation_metadata())
+        value = _authorization(context.invocation_metadata(), self._metadata_key)
         try:
             claims = self._issuer.verify(_credential(value, "Bearer"), self._audience)
         except InvalidToken as refused:
@@ -93,10 +95,10 @@ class TokenCheck(grpc.ServerInterceptor):
         return claims
 
 
-def _authorization(metadata) -> str:
-    """admin copies ``flyte-authorization`` into ``authorization`` and reads the first ``authorization``."""
+def _authorization(metadata, key: str) -> str:
+    """admin copies its GrpcAuthorizationHeader (``key``) into ``authorization`` and reads the first one."""
     values = dict(reversed(metadata or ()))  # the first value of each key
-    return values.get("authorization") or values.get(AUTHORIZATION_METADATA_KEY) or ""
+    return values.get("authorization") or values.get(key) or ""
 
 
 def _credential(value: str, scheme: str) -> str:

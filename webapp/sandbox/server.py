@@ -217,19 +217,21 @@ def start(
     auth_audience: str = "flyteadmin",
     client_id: str = "flytectl",
     redirect_uri: str = "http://localhost:53593/callback",
+    metadata_key: str = "flyte-authorization",
 ) -> Sandbox:
     """Open (or create and seed) the database at ``db_path`` and serve AdminService on ``host:port`` (0: any).
 
     With ``auth_issuer`` (an OpenID issuer URL), calls need its access tokens for ``auth_audience``, and
     AuthMetadataService and IdentityService are served; ``client_id`` and ``redirect_uri`` are the public client
-    admin advertises to flytectl and flytekit.
+    admin advertises to flytectl and flytekit, and ``metadata_key`` the gRPC metadata key it reads tokens from
+    (besides ``authorization``).
     """
     store = Store(db_path)
     registry = Registry(store)
     if store.is_empty():
         apply_seed(store, registry)
     executions = Executions(store, registry, Clock.from_seconds(queued_seconds, running_seconds))
-    auth = Auth(auth_issuer, auth_audience, client_id, redirect_uri) if auth_issuer else None
+    auth = Auth(auth_issuer, auth_audience, client_id, redirect_uri, metadata_key) if auth_issuer else None
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=16), interceptors=[auth.interceptor] if auth else None)
     admin_pb2_grpc.add_AdminServiceServicer_to_server(SandboxAdmin(registry, executions), server)
     if auth:
