@@ -116,17 +116,20 @@ def test_relaunch_on_another_version_lists_removed_and_retyped_inputs(client, sa
                 {"inputs.name": "ada", "inputs.times": "2"})
     page = client.get(f"/executions/flytesnacks/development/{v3}/relaunch/edit?version=v2").get_data(as_text=True)
     assert "Removed in v2: <code>times</code>" in page and re.search(r'name="inputs.name"[^>]*value="ada"', page)
+    # a task of its own (the seeded ones' version lists are checked elsewhere), whose v2 makes `name` an int
     hello_v2 = identifier_pb2.Identifier(resource_type=identifier_pb2.TASK, project="flytesnacks",
                                          domain="development", name="demo.greeting.say_hello", version="v2")
     template = stub(sandbox).GetTask(common_pb2.ObjectGetRequest(id=hello_v2), timeout=5).closure.compiled_task.template
-    template.interface.inputs.variables["name"].type.simple = types_pb2.INTEGER  # the same name, another type
-    template.id.version = "retyped"
-    stub(sandbox).CreateTask(task_pb2.TaskCreateRequest(
-        id=identifier_pb2.Identifier(resource_type=identifier_pb2.TASK, project="flytesnacks", domain="development",
-                                     name="demo.greeting.say_hello", version="retyped"),
-        spec=task_pb2.TaskSpec(template=template)), timeout=5)
-    page = client.get(f"/executions/flytesnacks/development/{v3}/relaunch/edit?version=retyped").get_data(as_text=True)
-    assert "Changed type in retyped: <code>name</code>" in page
+    for version, kind in (("v1", types_pb2.STRING), ("v2", types_pb2.INTEGER)):
+        template.interface.inputs.variables["name"].type.simple = kind
+        ident = identifier_pb2.Identifier(resource_type=identifier_pb2.TASK, project="flytesnacks",
+                                          domain="development", name="test.retyped_hello", version=version)
+        template.id.CopyFrom(ident)
+        stub(sandbox).CreateTask(task_pb2.TaskCreateRequest(id=ident, spec=task_pb2.TaskSpec(template=template)),
+                                 timeout=5)
+    v1 = launch(client, "/launch/flytesnacks/development/task/test.retyped_hello/v1", {"inputs.name": "ada"})
+    page = client.get(f"/executions/flytesnacks/development/{v1}/relaunch/edit?version=v2").get_data(as_text=True)
+    assert "Changed type in v2: <code>name</code>" in page
     assert not re.search(r'name="inputs.name"[^>]*value="ada"', page)  # not carried into an int field
 
 

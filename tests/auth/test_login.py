@@ -90,6 +90,41 @@ def test_a_form_posted_after_the_login_ran_out_comes_back(provider, secured_admi
     assert re.search(r'name="options.cluster_pool"[^>]*value="gpu"', page)
 
 
+def test_a_token_admin_refuses_and_cannot_refresh_leads_to_a_login_that_keeps_the_form(provider, secured_admin):
+    """The session still holds a token, admin answers UNAUTHENTICATED, the refresh fails: log in again."""
+    client = pkce_app(secured_admin).test_client()
+    log_in(client, provider)
+    token = csrf_token(client.get(MERGE).get_data(as_text=True))
+    with client.session_transaction() as session:
+        session["token"] = {**session["token"], "access_token": "revoked", "refresh_token": "revoked"}
+    posted = client.post(MERGE, data={"csrf_token": token, "inputs.sorted_list1.$paste": "5, 6"})
+    assert posted.status_code == 303 and posted.headers["Location"].startswith("/auth/login")
+    to_provider = client.get(posted.headers["Location"]).headers["Location"]
+    back = client.get(provider.login(requests.Session(), to_provider, "ada")[len("http://localhost"):])
+    assert back.headers["Location"] == MERGE
+    assert re.search(r'name="inputs.sorted_list1.1"[^>]*value="6"', client.get(MERGE).get_data(as_text=True))
+
+
+@pytest.mark.parametrize("action, values", [
+    ("relaunch", {"name": "kept-name", "overwrite_cache": "true"}), ("terminate", {"cause": "kept cause"})])
+def test_relaunch_and_terminate_keep_what_was_typed_across_a_login(provider, secured_admin, action, values):
+    client = pkce_app(secured_admin).test_client()
+    log_in(client, provider)
+    launched = client.post(MERGE, data={"csrf_token": csrf_token(client.get(MERGE).get_data(as_text=True)), **LISTS})
+    url = launched.headers["Location"] + "/" + action
+    token = csrf_token(client.get(url).get_data(as_text=True))
+    with client.session_transaction() as session:
+        del session["token"]  # the login ran out
+    posted = client.post(url, data={"csrf_token": token, **values})
+    to_provider = client.get(posted.headers["Location"]).headers["Location"]
+    back = client.get(provider.login(requests.Session(), to_provider, "ada")[len("http://localhost"):])
+    assert back.headers["Location"] == url
+    page = client.get(url).get_data(as_text=True)
+    for field, value in values.items():
+        assert re.search(f'name="{field}" value="{value}"' if field != "overwrite_cache" else
+                         r'name="overwrite_cache" value="true" checked', page), field
+
+
 def test_an_expiring_token_is_refreshed_before_use(start_oidc_provider, tmp_path):
     from tests.auth.conftest import APP_CALLBACK
     from webapp.sandbox.server import start

@@ -7,7 +7,7 @@ import json
 import yaml
 from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request, url_for
 
-from webapp import admin
+from webapp import admin, auth
 from webapp.flyte import form, relaunch
 
 bp = Blueprint("executions", __name__)
@@ -62,7 +62,9 @@ def record(project: str, domain: str, name: str, fmt: str):
 @bp.get(EXECUTION_URL + "/terminate")
 def confirm_terminate(project: str, domain: str, name: str):
     """Asks before terminating: a GET never changes anything."""
-    return render_template("executions/terminate.html", execution=admin.client().execution(project, domain, name))
+    kept = auth.take_pending_form(request.path) or {}  # posted when the login had run out
+    return render_template("executions/terminate.html", execution=admin.client().execution(project, domain, name),
+                           cause=kept.get("cause", ""))
 
 
 @bp.post(EXECUTION_URL + "/terminate")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from webapp import admin
+from webapp import admin, auth
 from webapp.admin.models import EntityRef
 from webapp.flyte import form, options
 from webapp.flyte.relaunch import carry_over, reusable_options
@@ -21,7 +21,9 @@ EXECUTION_URL = "/executions/<project>/<domain>/<name>"
 def confirm_relaunch(project: str, domain: str, name: str):
     """What a relaunch will do, with the button that does it."""
     execution, entity, inputs = _original(project, domain, name)
-    return render_template("relaunch/relaunch.html", execution=execution, entity=entity, inputs=inputs)
+    kept = auth.take_pending_form(request.path) or {}  # posted when the login had run out
+    return render_template("relaunch/relaunch.html", execution=execution, entity=entity, inputs=inputs,
+                           name=kept.get("name", ""), overwrite_cache=kept.get("overwrite_cache") == "true")
 
 
 @bp.post(EXECUTION_URL + "/relaunch")
@@ -32,7 +34,8 @@ def relaunch(project: str, domain: str, name: str):
     if problem:
         execution, entity, inputs = _original(project, domain, name)
         return render_template("relaunch/relaunch.html", execution=execution, entity=entity, inputs=inputs,
-                               name=new_name, name_error=problem), 422
+                               name=new_name, name_error=problem,
+                               overwrite_cache=request.form.get("overwrite_cache") == "true"), 422
     created = admin.client().relaunch(project, domain, name, new_name, request.form.get("overwrite_cache") == "true")
     return redirect(url_for("executions.show", project=project, domain=domain, name=created), 303)
 
@@ -41,7 +44,9 @@ def relaunch(project: str, domain: str, name: str):
 def confirm_recover(project: str, domain: str, name: str):
     """What a recover will do, offered only for an execution that failed, was aborted or timed out."""
     execution, entity, inputs = _original(project, domain, name)
-    return render_template("relaunch/recover.html", execution=execution, entity=entity, inputs=inputs)
+    kept = auth.take_pending_form(request.path) or {}
+    return render_template("relaunch/recover.html", execution=execution, entity=entity, inputs=inputs,
+                           name=kept.get("name", ""))
 
 
 @bp.post(EXECUTION_URL + "/recover")
