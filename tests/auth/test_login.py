@@ -90,6 +90,21 @@ def test_a_form_posted_after_the_login_ran_out_comes_back(provider, secured_admi
     assert re.search(r'name="options.cluster_pool"[^>]*value="gpu"', page)
 
 
+def test_nonce_is_checked(provider, secured_admin):
+    """An id token minted for another login's nonce (here: the nonce this login expects, changed) is refused."""
+    client = pkce_app(secured_admin).test_client()
+    to_provider = client.get(client.get(MERGE).headers["Location"]).headers["Location"]
+    callback = provider.login(requests.Session(), to_provider, "ada")
+    with client.session_transaction() as session:
+        [key] = [k for k in session if k.startswith("_state_flyte_")]
+        assert session[key]["data"]["nonce"]
+        session[key] = {**session[key], "data": {**session[key]["data"], "nonce": "another-login"}}
+    response = client.get(callback[len("http://localhost"):])
+    assert response.status_code == 400 and "did not complete" in response.get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert "token" not in session
+
+
 def test_a_token_admin_refuses_and_cannot_refresh_leads_to_a_login_that_keeps_the_form(provider, secured_admin):
     """The session still holds a token, admin answers UNAUTHENTICATED, the refresh fails: log in again."""
     client = pkce_app(secured_admin).test_client()

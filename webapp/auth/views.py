@@ -6,6 +6,7 @@ from urllib.parse import urlencode, urlsplit
 
 from authlib.integrations.base_client import OAuthError
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from joserfc.errors import JoseError
 
 from webapp import auth
 from webapp.auth import tokens
@@ -41,6 +42,8 @@ def callback():
         token = auth.state().login_client().authorize_access_token()
     except OAuthError as error:
         abort(400, f"The login did not complete: {error.description or error.error}.")
+    except JoseError as error:  # the id token: not for this login (nonce), not from this issuer, expired...
+        abort(400, f"The login did not complete: the id token was refused ({error.description or error.error}).")
     target = session.pop(NEXT, url_for("browse.index"))
     pending = session.get(auth.PENDING)
     current_app.session_interface.regenerate(session)  # a new session id after login: no fixation
