@@ -99,7 +99,8 @@ class AdminClient:
         return [_version(kind, item) for item in items], response.token
 
     def launch_plans_of(self, project: str, domain: str, workflow: str) -> list[Version]:
-        """The newest version of each launch plan of a workflow: its default one first, then by name."""
+        """Each launch plan of a workflow, in the version to launch (the active one, else the newest among the
+        latest PAGE versions): its default one first, then by name."""
         response = self._call("ListLaunchPlans", common_pb2.ResourceListRequest(
             id=common_pb2.NamedEntityIdentifier(project=project, domain=domain),
             filters=f"eq(workflow.name,{workflow})", limit=PAGE, sort_by=NEWEST_FIRST))
