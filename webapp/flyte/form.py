@@ -7,6 +7,7 @@ Field names are paths (`inputs.p.inner.b.2`), so one routine reads any depth:
   putting any error next to the node it belongs to. Whatever was typed stays in the tree, valid or not;
 - `parse` gives the literals to launch with; a form whose values all fit goes through `direct` and needs no tree.
 """
+
 from __future__ import annotations
 
 import json

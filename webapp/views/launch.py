@@ -84,9 +84,9 @@ def check_name(project: str, domain: str, kind: str, name: str, version: str):
 class _Checked:
     """The posted form parsed: the request to send, or the page that says what is wrong."""
 
-    def __init__(self, posted, input_fields, option_fields, launch_request=None, problem=None):
+    def __init__(self, posted, input_fields, option_fields, chosen, launch_request=None, problem=None):
         self.posted, self.input_fields, self.option_fields = posted, input_fields, option_fields
-        self.request, self.problem = launch_request, problem
+        self.chosen, self.request, self.problem = chosen, launch_request, problem
 
 
 def _checked(entity, launch_id: str, reference: str) -> _Checked:
@@ -95,17 +95,17 @@ def _checked(entity, launch_id: str, reference: str) -> _Checked:
     option_fields, chosen = options.tree(entity.options, posted)
     if inputs is None or any(f.has_error for f in option_fields):
         problem = page(entity, posted, launch_id, input_fields, option_fields, reference=reference, invalid=True), 422
-        return _Checked(posted, input_fields, option_fields, problem=problem)
-    launch_request = requests.create_execution(entity.ref, inputs, {**chosen, "name": chosen["name"] or launch_id},
-                                               launch_id, reference)
-    return _Checked(posted, input_fields, option_fields, launch_request)
+        return _Checked(posted, input_fields, option_fields, chosen, problem=problem)
+    chosen = {**chosen, "name": chosen["name"] or launch_id}
+    launch_request = requests.create_execution(entity.ref, inputs, chosen, launch_id, reference)
+    return _Checked(posted, input_fields, option_fields, chosen, launch_request)
 
 
 def _preview(entity, launch_id: str, reference: str):
     checked = _checked(entity, launch_id, reference)
     if checked.problem:
         return checked.problem
-    chosen = {**options.tree(entity.options, checked.posted)[1], "name": checked.request.name}  # the one sent
+    chosen = checked.chosen  # with the name the request carries
     dry_run = {"json": preview.request_json(checked.request), "command": preview.command(entity.ref, chosen),
                "lost": preview.beyond_flytectl(chosen), "execfile": _execfile_text(entity, checked.posted),
                "execfile_name": preview.execfile_name(entity.ref)}
