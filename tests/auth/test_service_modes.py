@@ -138,3 +138,13 @@ def test_the_token_travels_under_admins_key_unless_configured(provider, tmp_path
         assert refused.status_code == 401 and "Request unauthenticated with Bearer" in refused.get_data(as_text=True)
     finally:
         admin.stop(grace=None)
+
+
+def test_an_admin_without_auth_services_is_fine_when_the_settings_say_enough(sandbox, tmp_path):
+    """An admin behind a proxy that authenticates serves no AuthMetadataService (UNIMPLEMENTED): the token from
+    the command travels under the default key."""
+    app = create_app(Settings(admin_endpoint=sandbox.address, insecure=True, secret_key="s",
+                              auth_type="ExternalCommand", command=f"{sys.executable} -c \"print('tok')\""))
+    with app.test_request_context("/"):
+        assert auth.grpc_metadata() == [("flyte-authorization", "Bearer tok")]
+    assert launch(app.test_client())

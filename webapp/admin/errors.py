@@ -47,6 +47,13 @@ class Unavailable(AdminError):
     title = "FlyteAdmin is unreachable"
 
 
+class Unimplemented(AdminError):
+    """A service this admin does not serve (AuthMetadataService when its auth is off)."""
+
+    http_status = 501
+    title = "FlyteAdmin does not offer this"
+
+
 _BY_CODE = {
     grpc.StatusCode.NOT_FOUND: NotFound,
     grpc.StatusCode.INVALID_ARGUMENT: InvalidArgument,
@@ -56,6 +63,7 @@ _BY_CODE = {
     grpc.StatusCode.PERMISSION_DENIED: PermissionDenied,
     grpc.StatusCode.UNAVAILABLE: Unavailable,
     grpc.StatusCode.DEADLINE_EXCEEDED: Unavailable,
+    grpc.StatusCode.UNIMPLEMENTED: Unimplemented,
 }
 
 

@@ -14,7 +14,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, redirect, request, session, url_for
 
 from webapp import admin
-from webapp.admin.errors import AdminError
+from webapp.admin.errors import AdminError, Unimplemented
 from webapp.admin.models import AuthServer
 from webapp.auth import sessions, tokens
 
@@ -82,11 +82,12 @@ class _State:
 
     def _admins_auth(self) -> AuthServer:
         """What admin says; nothing when it serves no auth services but the settings say enough (an admin behind
-        a proxy that authenticates, reached with ExternalCommand or a configured token URL)."""
+        a proxy that authenticates, reached with ExternalCommand or a configured token URL). An admin that does
+        not answer is an error: what it would have said (the metadata key) is kept for the process."""
         s = self.settings
         try:
             return admin.client().auth_server()
-        except AdminError:
+        except Unimplemented:
             if self.metadata_url or (s.token_url and s.client_id) or s.auth_type.lower() == "externalcommand":
                 return AuthServer("", "", "", "", "", (), "")
             raise
