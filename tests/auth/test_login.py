@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import grpc
@@ -126,7 +127,33 @@ def test_relaunch_and_terminate_keep_what_was_typed_across_a_login(provider, sec
     client = pkce_app(secured_admin).test_client()
     log_in(client, provider)
     launched = client.post(MERGE, data={"csrf_token": csrf_token(client.get(MERGE).get_data(as_text=True)), **LISTS})
-    url = launched.headers["Location"] + "/" + action
+    assert_kept_across_a_login(client, provider, launched.headers["Location"] + "/" + action, values)
+
+
+def test_recover_keeps_what_was_typed_across_a_login(provider, tmp_path):
+    from tests.auth.conftest import APP_CALLBACK
+    from webapp.sandbox.server import start
+
+    admin = start(str(tmp_path / "admin.db"), auth_issuer=provider.issuer, client_id=provider.public_client_id,
+                  redirect_uri=APP_CALLBACK, queued_seconds=0.1, running_seconds=0.2)  # fails at once
+    try:
+        client = pkce_app(admin).test_client()
+        log_in(client, provider)
+        fails = "/launch/flytesnacks/development/task/demo.failures.always_fails/v1"
+        launched = client.post(fails, data={"csrf_token": csrf_token(client.get(fails).get_data(as_text=True)),
+                                            "inputs.reason": "x"})
+        url = launched.headers["Location"] + "/recover"
+        deadline = time.time() + 10
+        while "Recover</button>" not in client.get(url).get_data(as_text=True):  # offered once FAILED
+            assert time.time() < deadline, "the execution never failed"
+            time.sleep(0.1)
+        assert_kept_across_a_login(client, provider, url, {"name": "kept-name"})
+    finally:
+        admin.stop(grace=None)
+
+
+def assert_kept_across_a_login(client, provider, url: str, values: dict) -> None:
+    """Posts `values` to `url` after the login ran out, logs in again, and finds them in the page it lands on."""
     token = csrf_token(client.get(url).get_data(as_text=True))
     with client.session_transaction() as session:
         del session["token"]  # the login ran out
