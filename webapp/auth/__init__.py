@@ -96,7 +96,7 @@ class _State:
     def metadata_url(self) -> str:
         """The provider's metadata document, when configured rather than discovered through admin."""
         s = self.settings
-        return s.metadata_url or (f"{s.issuer.rstrip('/')}/.well-known/openid-configuration" if s.issuer else "")
+        return s.metadata_url or (_openid_document(s.issuer) if s.issuer else "")
 
     def login_client(self):
         """The Authlib client for the login (PKCE, S256, no secret), registered on first use.
@@ -118,7 +118,7 @@ class _State:
     def end_session_endpoint(self) -> str:
         """The provider's end-session endpoint, from its OpenID document (admin's OAuth2 metadata has none), or
         "" when it offers none or cannot be read: the logout then ends only the session here."""
-        url = self.metadata_url or f"{self.server().issuer.rstrip('/')}/.well-known/openid-configuration"
+        url = self.metadata_url or _openid_document(self.server().issuer)
         try:
             return provider_document(url).get("end_session_endpoint", "")
         except ProviderUnreadable:
@@ -128,6 +128,10 @@ class _State:
         server = self.server()
         return (server.token_endpoint, server.client_id, tokens.client_secret(self.settings),
                 " ".join(server.scopes), server.audience)
+
+
+def _openid_document(issuer: str) -> str:
+    return f"{issuer.rstrip('/')}/.well-known/openid-configuration"
 
 
 class ProviderUnreadable(AdminError):

@@ -58,31 +58,42 @@ def literal_map(inputs: tuple[Input, ...], posted: Posted, prefix: str) -> liter
     return result
 
 
-_plans: dict[int, tuple[tuple[Input, ...], list]] = {}
+class _ByIdentity:
+    """Values made once per object (an interface, a LiteralType), found by its id. Each entry keeps its object
+    alive, so the id cannot pass to another object while the entry lasts; the whole store is dropped when full."""
+
+    def __init__(self, limit: int):
+        self._entries: dict[int, tuple[object, object]] = {}
+        self._limit = limit
+
+    def get(self, key, make):
+        entry = self._entries.get(id(key))
+        if entry is None or entry[0] is not key:
+            if len(self._entries) >= self._limit:
+                self._entries.clear()
+            entry = self._entries[id(key)] = (key, make(key))
+        return entry[1]
+
+
+_plans, _compiled = _ByIdentity(1024), _ByIdentity(4096)
 
 
 def _plan(inputs: tuple[Input, ...]) -> list[tuple[str, Write, bool]]:
-    """Each input to send with its writer, for this very tuple of inputs (kept alive by the entry, as below)."""
-    entry = _plans.get(id(inputs))
-    if entry is None or entry[0] is not inputs:
-        if len(_plans) >= 1024:
-            _plans.clear()
-        entry = _plans[id(inputs)] = (inputs, [(i.name, compiled(i.type).write, i.required)
-                                               for i in inputs if not i.fixed])
-    return entry[1]
+    """Each input to send, with its writer."""
+    return _plans.get(inputs, _make_plan)
 
 
-_cache: dict[int, Compiled] = {}
+def _make_plan(inputs: tuple[Input, ...]) -> list[tuple[str, Write, bool]]:
+    return [(i.name, compiled(i.type).write, i.required) for i in inputs if not i.fixed]
 
 
 def compiled(lt: types_pb2.LiteralType) -> Compiled:
-    """The functions of this very LiteralType object; the entry keeps it alive, so its id stays its own."""
-    entry = _cache.get(id(lt))
-    if entry is None or entry.lt is not lt:
-        if len(_cache) >= 4096:
-            _cache.clear()
-        entry = _cache[id(lt)] = _COMPILERS.get(widget_for(lt), _leaf)(lt)
-    return entry
+    """The functions of this LiteralType object."""
+    return _compiled.get(lt, _compile)
+
+
+def _compile(lt: types_pb2.LiteralType) -> Compiled:
+    return _COMPILERS.get(widget_for(lt), _leaf)(lt)
 
 
 def _leaf(lt: types_pb2.LiteralType) -> Compiled:
